@@ -1,0 +1,69 @@
+# Two commands matter: `make serve` and `make test`. Everything else is a step they call.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := trainer/static/vendor
+
+# A Python 3.12 or 3.13 interpreter: on PATH, or from pyenv (which .python-version selects).
+PYTHON_FOR_VENV := $(shell for p in python3.12 python3.13 \
+	$$(ls -d $$HOME/.pyenv/versions/3.12*/bin/python 2>/dev/null) \
+	$$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3,12),(3,13)) else 1)' 2>/dev/null && { echo $$p; break; }; done)
+
+.PHONY: serve test test-fast test-browser setup venv assets migrate content demo messages check-python clean bench
+
+serve: setup demo ## set everything up, load content and the demo team, serve on 127.0.0.1:8000
+	DJANGO_SETTINGS_MODULE=trainer.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: venv assets ## the whole suite (engine, loaders, views, browser)
+	DJANGO_SETTINGS_MODULE=trainer.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+
+test-fast: venv assets ## everything but the browser tests
+	DJANGO_SETTINGS_MODULE=trainer.settings.test $(PY) -m pytest -m "not browser"
+
+setup: venv assets migrate content
+
+check-python:
+	@if [ -z "$(PYTHON_FOR_VENV)" ]; then \
+	  echo "Python 3.12 or 3.13 is required (pyenv install 3.12, or put python3.12 on PATH)." >&2; exit 1; fi
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
+	@test -x $(PY) || $(PYTHON_FOR_VENV) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+assets: $(VENDOR)/.copied
+
+# Front-end files come from the npm registry at set-up and are served by Django itself.
+$(VENDOR)/.copied: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/chartjs
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/bootstrap/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
+	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	cp node_modules/chart.js/dist/chart.umd.min.js* $(VENDOR)/chartjs/
+	@touch $@
+
+migrate: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput -v 0
+
+content: migrate ## load (or update in place) the course and the question bank
+	$(PY) manage.py load_curriculum
+	$(PY) manage.py load_bank
+
+demo: content ## the demo team; safe to run again
+	$(PY) manage.py create_demo_team
+
+messages: venv ## rebuild the compiled translation catalogues after editing .po files
+	cd trainer && ../$(PY) ../manage.py compilemessages -l en -l zh_Hans
+
+bench: setup
+	$(PY) bench/score_bank.py
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) staticfiles

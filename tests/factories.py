@@ -1,0 +1,26 @@
+"""Plain factory functions for tests: explicit, no magic."""
+from __future__ import annotations
+
+import itertools
+from datetime import date
+
+from trainer.models import Role, Team, User
+
+_counter = itertools.count(1)
+PASSWORD = "test-pass-123"
+
+
+def team_create(*, name: str | None = None, supervisors: tuple[User, ...] = ()) -> Team:
+    team = Team.objects.create(name=name or f"团队{next(_counter)}")
+    team.supervisors.add(*supervisors)
+    return team
+
+
+def user_create(*, role: str = Role.TRAINEE, team: Team | None = None, username: str | None = None,
+                display_name: str = "", hire_date: date | None = None) -> User:
+    username = username or f"{role}{next(_counter)}"
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, role=role, team=team, display_name=display_name or username,
+        hire_date=hire_date, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
+    )
+    return user
