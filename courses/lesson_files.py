@@ -60,6 +60,12 @@ class Curriculum:
         return {m.slug for c in self.courses for m in c.modules}
 
 
+def toml_error_line(exc: tomllib.TOMLDecodeError) -> int:
+    """The line tomllib names in its message ("... (at line 3, column 9)"); Python 3.12 has no attribute."""
+    match = re.search(r"at line (\d+)", str(exc))
+    return int(match.group(1)) if match else 1
+
+
 @dataclass
 class _Collector:
     root: Path
@@ -72,8 +78,7 @@ class _Collector:
         try:
             return tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
-            line = (getattr(exc, "lineno", None) or 1) + line_offset
-            self.add(path, "toml", line, f"TOML 语法错误:{getattr(exc, 'msg', exc)}")
+            self.add(path, "toml", toml_error_line(exc) + line_offset, f"TOML 语法错误:{exc}")
             return None
 
     def require(self, path: Path, text: str, data: dict, name: str, kind: type, *, line_offset: int = 0):

@@ -1,0 +1,70 @@
+"""Playwright for Python driving Debian's chromium (its own browser download is not available here)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+REAL_CONTENT = Path(__file__).resolve().parents[2]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (.ci/run does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh browser context; fails the test on any dialog (an XSS would open one) or page error."""
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url)
+    page = context.new_page()
+    page.dialogs = []
+    page.errors = []
+    page.external_requests = []
+
+    def on_dialog(dialog):
+        page.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def on_request(request):
+        if not request.url.startswith(live_server.url) and not request.url.startswith("data:"):
+            page.external_requests.append(request.url)
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    page.on("request", on_request)
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+    assert page.dialogs == [], f"a dialog opened: {page.dialogs}"
+    assert page.errors == [], f"JavaScript errors: {page.errors}"
+    assert page.external_requests == [], f"requests left the machine: {page.external_requests}"
+
+
+def login(page, username: str, password: str = "test-pass-123") -> None:
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
