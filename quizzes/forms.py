@@ -1,0 +1,145 @@
+"""Forms for replies and choices. Validation errors re-render with everything the trainee typed."""
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Answer, Question
+from .services import MAX_REPLY_CHARS, ReplyInput
+
+MAX_TIMING_MS = 24 * 60 * 60 * 1000
+
+ERROR_EMPTY_REPLY = _("回复不能为空:写下你真正会发给买家的话。")
+ERROR_REPLY_TOO_LONG = _("回复最多 %(max)d 个字,请精简后再提交。")
+ERROR_NO_CHOICE = _("请选择答案。")
+
+
+def timing_field() -> forms.IntegerField:
+    return forms.IntegerField(required=False, min_value=0, max_value=MAX_TIMING_MS, widget=forms.HiddenInput)
+
+
+def reply_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("你的回复"), strip=False, required=False,
+        widget=forms.Textarea(attrs={"rows": 5, "data-reply": "1", "maxlength": MAX_REPLY_CHARS,
+                                     "placeholder": _("像在千牛/微信里一样,直接输入你要发给买家的回复……")}),
+    )
+
+
+def clean_reply(value: str) -> str:
+    """Keep the text exactly as typed (spaces included) but refuse an empty or oversized reply."""
+    value = (value or "").replace("\x00", "")
+    if not value.strip():
+        raise forms.ValidationError(ERROR_EMPTY_REPLY, code="empty")
+    if len(value) > MAX_REPLY_CHARS:
+        raise forms.ValidationError(ERROR_REPLY_TOO_LONG, code="too_long", params={"max": MAX_REPLY_CHARS})
+    return value
+
+
+def choice_field(question: Question) -> forms.Field:
+    options = list(enumerate(question.display_choices))
+    if question.kind == Question.Kind.MULTIPLE:
+        return forms.TypedMultipleChoiceField(
+            choices=options, coerce=int, required=False, widget=forms.CheckboxSelectMultiple, label=question.prompt)
+    return forms.TypedChoiceField(
+        choices=options, coerce=int, required=False, widget=forms.RadioSelect, label=question.prompt, empty_value=None)
+
+
+class ReplyForm(forms.Form):
+    reply = reply_field()
+    first_keystroke_ms = timing_field()
+    submit_ms = timing_field()
+
+    def clean_reply(self) -> str:
+        return clean_reply(self.cleaned_data.get("reply", ""))
+
+    def to_input(self) -> ReplyInput:
+        data = self.cleaned_data
+        return ReplyInput(reply_text=data["reply"], first_keystroke_ms=data.get("first_keystroke_ms"),
+                          submit_ms=data.get("submit_ms"))
+
+
+class ChoiceForm(forms.Form):
+    first_keystroke_ms = timing_field()
+    submit_ms = timing_field()
+
+    def __init__(self, *args, question: Question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.question = question
+        self.fields["choice"] = choice_field(question)
+
+    def clean_choice(self):
+        return _require_choice(self.cleaned_data.get("choice"))
+
+    def to_input(self) -> ReplyInput:
+        return ReplyInput(selected=_as_tuple(self.cleaned_data["choice"]),
+                          first_keystroke_ms=self.cleaned_data.get("first_keystroke_ms"),
+                          submit_ms=self.cleaned_data.get("submit_ms"))
+
+
+def _require_choice(value):
+    if value is None or value == [] or value == "":
+        raise forms.ValidationError(ERROR_NO_CHOICE, code="no_choice")
+    return value
+
+
+def _as_tuple(value) -> tuple[int, ...]:
+    if value is None or value == "":
+        return ()
+    return tuple(value) if isinstance(value, list) else (value,)
+
+
+class AttemptForm(forms.Form):
+    """All items of a quiz or exam in one form; field names carry the answer id."""
+
+    def __init__(self, *args, answers: list[Answer], require_all: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = answers
+        self.require_all = require_all
+        for answer in answers:
+            if answer.scenario_id:
+                self.fields[f"reply_{answer.pk}"] = reply_field()
+                self.initial.setdefault(f"reply_{answer.pk}", answer.reply_text)
+            else:
+                self.fields[f"choice_{answer.pk}"] = choice_field(answer.question)
+                initial = answer.selected if answer.question.kind == Question.Kind.MULTIPLE else (
+                    answer.selected[0] if answer.selected else None)
+                self.initial.setdefault(f"choice_{answer.pk}", initial)
+            self.fields[f"first_{answer.pk}"] = timing_field()
+            self.fields[f"submit_{answer.pk}"] = timing_field()
+            self.initial.setdefault(f"first_{answer.pk}", answer.first_keystroke_ms)
+
+    def clean(self):
+        data = super().clean()
+        if not self.require_all:
+            return data
+        for answer in self.answers:
+            if answer.scenario_id:
+                try:
+                    data[f"reply_{answer.pk}"] = clean_reply(data.get(f"reply_{answer.pk}", ""))
+                except forms.ValidationError as error:
+                    self.add_error(f"reply_{answer.pk}", error)
+            else:
+                try:
+                    _require_choice(data.get(f"choice_{answer.pk}"))
+                except forms.ValidationError as error:
+                    self.add_error(f"choice_{answer.pk}", error)
+        return data
+
+    def item_fields(self):
+        """(answer, main bound field, timing bound fields) per item, in order, for the template."""
+        for answer in self.answers:
+            main = self[f"reply_{answer.pk}"] if answer.scenario_id else self[f"choice_{answer.pk}"]
+            yield answer, main, (self[f"first_{answer.pk}"], self[f"submit_{answer.pk}"])
+
+    def to_inputs(self) -> dict[int, ReplyInput]:
+        data = self.cleaned_data
+        inputs = {}
+        for answer in self.answers:
+            inputs[answer.pk] = ReplyInput(
+                reply_text=(data.get(f"reply_{answer.pk}") or "").replace("\x00", ""),
+                selected=_as_tuple(data.get(f"choice_{answer.pk}")),
+                first_keystroke_ms=data.get(f"first_{answer.pk}"),
+                submit_ms=data.get(f"submit_{answer.pk}"),
+            )
+        return inputs

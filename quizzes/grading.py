@@ -1,0 +1,35 @@
+"""Bridge between stored rubric versions and the pure scoring engine, with a compile cache."""
+from __future__ import annotations
+
+from .models import Answer, Question, RubricVersion, Scenario
+from .scoring import compile_snapshot
+
+# Rubric versions never change once stored, so a compiled rubric can be kept for the process's life.
+_COMPILED: dict[str, object] = {}
+
+
+def compiled_rubric(rubric: RubricVersion):
+    """The compiled form of a rubric version, cached by its content hash."""
+    compiled = _COMPILED.get(rubric.content_hash)
+    if compiled is None:
+        if len(_COMPILED) > 2000:  # bounded: old versions of edited rubrics are rarely scored again
+            _COMPILED.clear()
+        compiled = _COMPILED[rubric.content_hash] = compile_snapshot(rubric.snapshot)
+    return compiled
+
+
+def score_scenario_reply(*, scenario: Scenario, rubric: RubricVersion, reply: str) -> dict:
+    """The engine's result for a reply, as JSON-able data."""
+    result = compiled_rubric(rubric).score(reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text)
+    return result.to_dict()
+
+
+def question_is_correct(*, question: Question, selected: list[int]) -> bool:
+    return sorted(set(selected)) == sorted(question.answer)
+
+
+def answer_points(answer: Answer) -> int | None:
+    """0–100 for one answer: the final (reviewed) score when there is one, else the automatic one."""
+    if answer.final_total is not None:
+        return answer.final_total
+    return answer.auto_total

@@ -1,0 +1,217 @@
+"""Question bank, scenarios with rubric snapshots, attempts, answers, score history and reviews."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import Module, Tag
+
+
+class RubricVersion(models.Model):
+    """An immutable rubric snapshot (criteria with their concept phrases resolved), keyed by content hash.
+
+    Answers point at the version they were scored with, so editing a rubric or the lexicon never
+    rewrites an old result: it creates a new version.
+    """
+
+    content_hash = models.CharField(max_length=64, unique=True)
+    snapshot = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评分标准版本")
+        verbose_name_plural = _("评分标准版本")
+
+    def __str__(self) -> str:
+        return self.content_hash[:12]
+
+    @property
+    def criteria(self) -> list[dict]:
+        return self.snapshot.get("criteria", [])
+
+
+class Scenario(models.Model):
+    class Difficulty(models.IntegerChoices):
+        EASY = 1, _("入门")
+        NORMAL = 2, _("常规")
+        HARD = 3, _("进阶")
+
+    slug = models.SlugField(_("标识"), max_length=80, unique=True)
+    title = models.CharField(_("标题"), max_length=120)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="scenarios", verbose_name=_("模块"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="scenarios", verbose_name=_("标签"))
+    difficulty = models.PositiveSmallIntegerField(_("难度"), choices=Difficulty.choices, default=Difficulty.NORMAL)
+    pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=70)
+    context = models.TextField(_("背景"))
+    turns = models.JSONField(_("对话"), default=list)  # [{"role": "buyer"|"agent", "text": "..."}]
+    model_answer = models.TextField(_("参考回复"))
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("当前评分标准"))
+    source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        ordering = ["module__order", "slug"]
+        verbose_name = _("情景题")
+        verbose_name_plural = _("情景题")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:scenario", args=[self.slug])
+
+    @property
+    def buyer_text(self) -> str:
+        return "\n".join(t["text"] for t in self.turns if t.get("role") == "buyer")
+
+    @property
+    def topic_text(self) -> str:
+        return "\n".join([self.context, *(t["text"] for t in self.turns), self.model_answer])
+
+
+class Question(models.Model):
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("单选题")
+        MULTIPLE = "multiple", _("多选题")
+        TRUEFALSE = "truefalse", _("判断题")
+
+    slug = models.SlugField(_("标识"), max_length=80, unique=True)
+    kind = models.CharField(_("题型"), max_length=12, choices=Kind.choices)
+    module = models.ForeignKey(Module, on_delete=models.PROTECT, related_name="questions", verbose_name=_("模块"))
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions", verbose_name=_("标签"))
+    prompt = models.TextField(_("题干"))
+    choices = models.JSONField(_("选项"), default=list)
+    answer = models.JSONField(_("正确答案"))  # sorted list of choice indexes; truefalse: [0] true / [1] false
+    explanation = models.TextField(_("解析"))
+    source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        ordering = ["module__order", "slug"]
+        verbose_name = _("知识题")
+        verbose_name_plural = _("知识题")
+
+    def __str__(self) -> str:
+        return self.prompt[:40]
+
+    @property
+    def display_choices(self) -> list[str]:
+        if self.kind == self.Kind.TRUEFALSE:
+            return [str(_("正确")), str(_("错误"))]
+        return list(self.choices)
+
+
+class Attempt(models.Model):
+    """One sitting: a practice reply, a module quiz, or a certification exam."""
+
+    class Mode(models.TextChoices):
+        PRACTICE = "practice", _("练习")
+        MODULE_QUIZ = "module_quiz", _("模块测验")
+        CERTIFICATION = "certification", _("认证考试")
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("进行中")
+        SUBMITTED = "submitted", _("已提交")
+        EXPIRED = "expired", _("超时交卷")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    mode = models.CharField(_("类型"), max_length=16, choices=Mode.choices)
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
+    pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=70)
+    started_at = models.DateTimeField(_("开始时间"))
+    deadline = models.DateTimeField(_("截止时间"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
+    passed = models.BooleanField(_("通过"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["user", "mode", "status"])]
+        verbose_name = _("作答记录")
+        verbose_name_plural = _("作答记录")
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:attempt_result", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.IN_PROGRESS
+
+
+class Answer(models.Model):
+    """A reply to a scenario or a choice for a question, with the automatic and the final score."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
+    position = models.PositiveSmallIntegerField(default=0)
+    scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    reply_text = models.TextField(_("回复"), blank=True)
+    selected = models.JSONField(_("所选"), default=list, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # Timing from the page: first keystroke and submit, in milliseconds after the question appeared.
+    first_keystroke_ms = models.PositiveIntegerField(null=True, blank=True)
+    submit_ms = models.PositiveIntegerField(null=True, blank=True)
+    # The current automatic result (mirrors the newest ScoreRecord) and the final one after review.
+    rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    auto_result = models.JSONField(null=True, blank=True)
+    auto_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    auto_passed = models.BooleanField(null=True, blank=True)
+    needs_review = models.BooleanField(default=False)
+    final_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    final_passed = models.BooleanField(null=True, blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["attempt", "position"]
+        indexes = [
+            models.Index(fields=["user", "submitted_at"]),
+            models.Index(fields=["needs_review", "reviewed_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scenario__isnull=False) ^ models.Q(question__isnull=False),
+                name="answer_scenario_xor_question",
+            ),
+            models.UniqueConstraint(fields=["attempt", "position"], name="answer_position_unique"),
+        ]
+        verbose_name = _("答案")
+        verbose_name_plural = _("答案")
+
+    def get_absolute_url(self) -> str:
+        return reverse("quizzes:answer", args=[self.pk])
+
+    @property
+    def is_scenario(self) -> bool:
+        return self.scenario_id is not None
+
+    @property
+    def chars_per_minute(self) -> int | None:
+        """Typing speed between the first keystroke and submit."""
+        if not self.first_keystroke_ms or not self.submit_ms or self.submit_ms <= self.first_keystroke_ms:
+            return None
+        minutes = (self.submit_ms - self.first_keystroke_ms) / 60000
+        return round(len(self.reply_text.strip()) / minutes) if minutes > 0 else None
+
+
+class ScoreRecord(models.Model):
+    """Every automatic score an answer ever had; rescoring adds one and keeps the old."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="score_records")
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    engine_version = models.CharField(max_length=20)
+    result = models.JSONField()
+    total = models.PositiveSmallIntegerField()
+    passed = models.BooleanField()
+    needs_review = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("评分记录")
+        verbose_name_plural = _("评分记录")

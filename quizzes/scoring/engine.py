@@ -1,0 +1,387 @@
+"""Score a reply against a rubric: snapshot the rubric, compile it once, score many replies."""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from . import gaming
+from .lexicon import Lexicon
+from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, is_negated, normalise, normalise_phrase
+from .types import (
+    REVIEW_AUTO_FAIL,
+    REVIEW_COPIED_BUYER,
+    REVIEW_GIBBERISH,
+    REVIEW_KEYWORD_STUFFING,
+    REVIEW_MESSAGES,
+    REVIEW_OFF_TOPIC,
+    REVIEW_RUDE,
+    REVIEW_TOO_SHORT,
+    Criterion,
+    CriterionResult,
+    ReviewReason,
+    Rubric,
+    ScoreResult,
+    Span,
+)
+
+# Bump when a change to the engine can change a score, so stored scores can be told apart.
+ENGINE_VERSION = "1"
+
+RUDE_CONCEPT = "rude"
+INVITATION_CONCEPT = "invitation"
+# Every snapshot carries these when the lexicon has them: the rude check and the closing check use them
+# whether or not the rubric lists them.
+GLOBAL_CONCEPTS = (RUDE_CONCEPT, INVITATION_CONCEPT)
+DEFAULT_MAX_EXCLAMATIONS = 1
+QUESTION_ENDINGS = "吗呢吧"
+TRAILING_PARTICLES = "哦呀啦哈噢~"
+
+_GAP = "[^" + re.escape(BOUNDARY_CHARS) + "]{0," + str(GAP_MAX) + "}?"
+
+
+def rubric_snapshot(rubric: Rubric, lexicon: Lexicon) -> dict[str, Any]:
+    """A JSON-able, self-contained copy of the rubric with the phrases of every concept it needs."""
+    keys: list[str] = []
+    for criterion in rubric.criteria:
+        for key in criterion.concepts:
+            if key not in lexicon:
+                raise ValueError(f"criterion {criterion.key!r} refers to unknown concept {key!r}")
+            keys.append(key)
+    keys.extend(key for key in GLOBAL_CONCEPTS if key in lexicon)
+    return {
+        "engine_version": ENGINE_VERSION,
+        "pass_mark": rubric.pass_mark,
+        "criteria": [_criterion_dict(criterion) for criterion in rubric.criteria],
+        "concepts": {
+            key: {"label": lexicon[key].label, "negatable": lexicon[key].negatable, "phrases": list(lexicon[key].phrases)}
+            for key in dict.fromkeys(keys)
+        },
+    }
+
+
+def _criterion_dict(criterion: Criterion) -> dict[str, Any]:
+    return {
+        "key": criterion.key,
+        "kind": criterion.kind,
+        "label": criterion.label,
+        "weight": criterion.weight,
+        "concepts": list(criterion.concepts),
+        "phrases": list(criterion.phrases),
+        "mode": criterion.mode,
+        "auto_fail": criterion.auto_fail,
+        "check": criterion.check,
+        "min": criterion.min,
+        "max": criterion.max,
+        "feedback": criterion.feedback,
+        "praise": criterion.praise,
+    }
+
+
+def rubric_hash(snapshot: Mapping[str, Any]) -> str:
+    """sha256 hex digest of the snapshot's canonical JSON."""
+    canonical = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = [re.escape(part) for part in normalise_phrase(phrase).split("*") if part]
+    return _GAP.join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """Phrases that count as one thing: a concept, or one criterion's own extra phrases."""
+
+    name: str
+    negatable: bool
+    regex: re.Pattern[str] | None
+
+
+def _compile_unit(name: str, phrases: list[str], negatable: bool) -> _Unit:
+    # Longest first so the evidence span is the whole phrase when two phrases start at the same place.
+    patterns = sorted({p for p in map(_phrase_pattern, phrases) if p}, key=len, reverse=True)
+    return _Unit(name, negatable, re.compile("|".join(patterns)) if patterns else None)
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int
+    end: int
+    negated: bool
+    copied: bool
+
+
+class CompiledRubric:
+    """A snapshot prepared for scoring many replies: one regex per concept, caches for the scenario texts."""
+
+    def __init__(self, snapshot: Mapping[str, Any]):
+        self.snapshot = snapshot
+        self.hash = rubric_hash(snapshot)
+        self.pass_mark: int = snapshot["pass_mark"]
+        concepts = snapshot["concepts"]
+        units: list[_Unit] = []
+        unit_index: dict[str, int] = {}
+
+        def unit_for(name: str, phrases: list[str], negatable: bool) -> int:
+            if name not in unit_index:
+                unit_index[name] = len(units)
+                units.append(_compile_unit(name, phrases, negatable))
+            return unit_index[name]
+
+        self.criteria: list[tuple[dict[str, Any], tuple[int, ...]]] = []
+        for criterion in snapshot["criteria"]:
+            indexes = []
+            for key in criterion.get("concepts") or ():
+                if key not in concepts:
+                    raise ValueError(f"snapshot lacks concept {key!r} used by criterion {criterion['key']!r}")
+                indexes.append(unit_for("concept:" + key, concepts[key]["phrases"], concepts[key]["negatable"]))
+            if criterion.get("phrases"):
+                indexes.append(unit_for("phrases:" + criterion["key"], criterion["phrases"], True))
+            self.criteria.append((criterion, tuple(indexes)))
+        self.rude_unit = (
+            unit_for("concept:" + RUDE_CONCEPT, concepts[RUDE_CONCEPT]["phrases"], concepts[RUDE_CONCEPT]["negatable"])
+            if RUDE_CONCEPT in concepts else None
+        )
+        self.invitation_unit = (
+            unit_for("concept:" + INVITATION_CONCEPT, concepts[INVITATION_CONCEPT]["phrases"],
+                     concepts[INVITATION_CONCEPT]["negatable"])
+            if INVITATION_CONCEPT in concepts else None
+        )
+        self.units = tuple(units)
+        self.total_weight = sum(criterion["weight"] for criterion, _ in self.criteria) or 1
+        self._buyer_grams: dict[str, frozenset[str]] = {}
+        self._topic_bigrams: dict[str, frozenset[str]] = {}
+
+    def score(self, reply: str, *, buyer_text: str = "", topic_text: str = "") -> ScoreResult:
+        """Score one reply; buyer_text is the buyer's turns, topic_text everything the scenario is about."""
+        norm = normalise(reply)
+        text = norm.text
+        content = content_only(text)
+        content_chars = len(content)
+        mask = gaming.copy_mask(text, self._cached(self._buyer_grams, buyer_text, gaming.buyer_grams))
+        hits = [self._scan(unit, text, mask) for unit in self.units]
+
+        results: list[CriterionResult] = []
+        earned_total = 0.0
+        covers_found = False
+        auto_fail_labels: list[str] = []
+        for criterion, indexes in self.criteria:
+            kind = criterion["kind"]
+            weight = criterion["weight"]
+            if kind == "covers":
+                found = [[(h.start, h.end) for h in hits[i] if not h.negated and not h.copied] for i in indexes]
+                units_found = sum(1 for spans in found if spans)
+                covers_found = covers_found or units_found > 0
+                if criterion.get("mode") == "all":
+                    earned = weight * units_found / len(indexes) if indexes else 0.0
+                    met = units_found == len(indexes) and units_found > 0
+                else:
+                    met = units_found > 0
+                    earned = float(weight) if met else 0.0
+                spans = [span for unit_spans in found for span in unit_spans]
+            elif kind == "avoids":
+                spans = [(h.start, h.end) for i in indexes for h in hits[i] if not h.negated]
+                met = not spans
+                earned = float(weight) if met else 0.0
+                if not met and criterion.get("auto_fail"):
+                    auto_fail_labels.append(criterion["label"])
+            else:
+                met, spans = self._form(criterion, norm, content_chars, hits)
+                earned = float(weight) if met else 0.0
+            earned_total += earned
+            results.append(CriterionResult(
+                key=criterion["key"],
+                label=criterion["label"],
+                kind=kind,
+                earned=round(earned, 3),
+                max=weight,
+                met=met,
+                evidence=_evidence(norm, spans),
+                feedback=criterion.get("praise", "") if met else criterion.get("feedback", ""),
+            ))
+
+        total = math.floor(100 * earned_total / self.total_weight + 0.5)
+        reasons, stats = self._review(
+            norm, content, mask, hits, covers_found, topic_text,
+        )
+        reasons.extend(
+            ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
+            for label in auto_fail_labels
+        )
+        if reasons:
+            total = min(total, self.pass_mark - 1)
+        total = max(0, min(100, total))
+        return ScoreResult(
+            total=total,
+            passed=not reasons and total >= self.pass_mark,
+            needs_review=bool(reasons),
+            review_reasons=tuple(reasons),
+            criteria=tuple(results),
+            stats=stats,
+        )
+
+    @staticmethod
+    def _cached(cache: dict[str, frozenset[str]], key: str, build: Any) -> frozenset[str]:
+        if not key:
+            return frozenset()
+        value = cache.get(key)
+        if value is None:
+            if len(cache) > 256:  # scenario texts repeat; a bounded cache is plenty
+                cache.clear()
+            value = cache[key] = build(key)
+        return value
+
+    @staticmethod
+    def _scan(unit: _Unit, text: str, mask: bytearray | None) -> list[_Hit]:
+        if unit.regex is None:
+            return []
+        found = []
+        for match in unit.regex.finditer(text):
+            start, end = match.span()
+            found.append(_Hit(
+                start,
+                end,
+                unit.negatable and is_negated(text, start),
+                mask is not None and mask.find(0, start, end) == -1,
+            ))
+        return found
+
+    def _form(
+        self, criterion: Mapping[str, Any], norm: Normalised, content_chars: int, hits: list[list[_Hit]],
+    ) -> tuple[bool, list[tuple[int, int]]]:
+        text = norm.text
+        check = criterion["check"]
+        if check == "length":
+            low = criterion.get("min")
+            high = criterion.get("max")
+            return (low is None or content_chars >= low) and (high is None or content_chars <= high), []
+        if check == "exclamations":
+            limit = criterion.get("max")
+            limit = DEFAULT_MAX_EXCLAMATIONS if limit is None else limit
+            marks = [(i, i + 1) for i, char in enumerate(text) if char == "!"]
+            return len(marks) <= limit, marks if len(marks) > limit else []
+        if check == "polite_address":
+            for word in ("亲", "您"):
+                index = text.find(word)
+                if index >= 0:
+                    return True, [(index, index + 1)]
+            return False, []
+        # closing_invitation
+        question = _last_clause_question(text)
+        if question is not None:
+            return True, [question]
+        if self.invitation_unit is not None:
+            tail = len(text) * 2 // 3
+            late = [(h.start, h.end) for h in hits[self.invitation_unit] if not h.negated and h.start >= tail]
+            if late:
+                return True, late
+        return False, []
+
+    def _review(
+        self,
+        norm: Normalised,
+        content: str,
+        mask: bytearray | None,
+        hits: list[list[_Hit]],
+        covers_found: bool,
+        topic_text: str,
+    ) -> tuple[list[ReviewReason], dict[str, Any]]:
+        text = norm.text
+        content_chars = len(content)
+        reasons: list[str] = []
+        stats: dict[str, Any] = {
+            "content_chars": content_chars,
+            "exclamations": text.count("!"),
+        }
+        ratio = gaming.copied_ratio(text, mask, content_chars)
+        stats["copied_ratio"] = round(ratio, 3)
+        if content_chars < gaming.TOO_SHORT_CHARS:
+            reasons.append(REVIEW_TOO_SHORT)
+        if ratio >= gaming.COPIED_RATIO_LIMIT:
+            reasons.append(REVIEW_COPIED_BUYER)
+
+        gibberish = gaming.gibberish_features(content)
+        if gibberish is not None:
+            stats["common_ratio"] = round(gibberish.common_ratio, 3)
+            stats["distinct_ratio"] = round(gibberish.distinct_ratio, 3)
+            if gibberish.is_gibberish:
+                reasons.append(REVIEW_GIBBERISH)
+
+        covered = bytearray(len(text))
+        for unit_hits in hits:
+            for hit in unit_hits:
+                covered[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+        stuffing = gaming.stuffing_features(text, covered, norm.breaks, content_chars)
+        stats["keyword_coverage"] = round(stuffing.coverage, 3)
+        stats["function_ratio"] = round(stuffing.function_ratio, 3)
+        stats["segments"] = stuffing.segments
+        if content_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
+            reasons.append(REVIEW_KEYWORD_STUFFING)
+
+        if topic_text and not covers_found:
+            overlap = gaming.topic_overlap(content, self._cached(self._topic_bigrams, topic_text, gaming.topic_bigrams))
+            stats["topic_overlap"] = round(overlap, 3)
+            if overlap < gaming.OFF_TOPIC_OVERLAP:
+                reasons.append(REVIEW_OFF_TOPIC)
+
+        if self.rude_unit is not None and any(not hit.negated for hit in hits[self.rude_unit]):
+            reasons.append(REVIEW_RUDE)
+        return [ReviewReason(code, REVIEW_MESSAGES[code]) for code in reasons], stats
+
+
+def _last_clause_question(text: str) -> tuple[int, int] | None:
+    """Span of the question mark or question particle ending the reply, if it ends with a question."""
+    end = len(text)
+    while end and text[end - 1] != "?" and not text[end - 1].isalnum():
+        end -= 1
+    if end and text[end - 1] == "?":
+        return end - 1, end
+    while end and text[end - 1] in TRAILING_PARTICLES:
+        end -= 1
+    if end and text[end - 1] in QUESTION_ENDINGS:
+        return end - 1, end
+    return None
+
+
+def _evidence(norm: Normalised, spans: list[tuple[int, int]]) -> tuple[Span, ...]:
+    if not spans:
+        return ()
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return tuple(Span(*norm.original_span(start, end)) for start, end in merged)
+
+
+_compiled_by_hash: dict[str, CompiledRubric] = {}
+
+
+def compile_snapshot(snapshot: Mapping[str, Any]) -> CompiledRubric:
+    """Compile a snapshot, reusing an earlier compilation of the same content."""
+    key = rubric_hash(snapshot)
+    compiled = _compiled_by_hash.get(key)
+    if compiled is None:
+        if len(_compiled_by_hash) > 1024:
+            _compiled_by_hash.clear()
+        compiled = _compiled_by_hash[key] = CompiledRubric(snapshot)
+    return compiled
+
+
+@lru_cache(maxsize=512)
+def _compiled_for(rubric: Rubric, lexicon: Lexicon) -> CompiledRubric:
+    return compile_snapshot(rubric_snapshot(rubric, lexicon))
+
+
+def score_reply(
+    reply: str, rubric: Rubric, lexicon: Lexicon, *, buyer_text: str = "", topic_text: str = "",
+) -> ScoreResult:
+    """Score a reply against a rubric with the concepts of a lexicon."""
+    return _compiled_for(rubric, lexicon).score(reply, buyer_text=buyer_text, topic_text=topic_text)

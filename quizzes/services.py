@@ -1,0 +1,327 @@
+"""Writes for quizzes: submitting and scoring answers, module quizzes, drafts, rescoring."""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, Iterable
+
+from django.db import transaction
+
+from pathlib import Path
+
+from courses import clock
+from courses.models import Module, Tag
+
+from . import grading
+from .bank_files import Bank, parse_bank
+from .models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
+from .scoring import ENGINE_VERSION, rubric_hash, rubric_snapshot
+
+MODULE_QUIZ_SCENARIOS = 3
+MODULE_QUIZ_QUESTIONS = 5
+MODULE_QUIZ_PASS_MARK = 70
+MAX_REPLY_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class ReplyInput:
+    """What the page sends for one item: the text or the chosen options, and its timing."""
+
+    reply_text: str = ""
+    selected: tuple[int, ...] = ()
+    first_keystroke_ms: int | None = None
+    submit_ms: int | None = None
+
+
+@dataclass
+class BankReport:
+    scenarios_created: int = 0
+    scenarios_updated: int = 0
+    questions_created: int = 0
+    questions_updated: int = 0
+    rubric_versions_created: int = 0
+    retired: int = 0
+
+
+def rubric_version_for(*, snapshot: dict) -> tuple[RubricVersion, bool]:
+    """The stored version with this content, created on first sight (versions are never edited)."""
+    return RubricVersion.objects.get_or_create(content_hash=rubric_hash(snapshot), defaults={"snapshot": snapshot})
+
+
+def _upsert(model, slug: str, values: dict) -> tuple[object, bool, bool]:
+    """(object, created, changed) for a slug-keyed row, saving only when something differs."""
+    obj = model.objects.filter(slug=slug).first()
+    if obj is None:
+        return model.objects.create(slug=slug, **values), True, True
+    changed = any(getattr(obj, k) != v for k, v in values.items())
+    if changed:
+        for k, v in values.items():
+            setattr(obj, k, v)
+        obj.save()
+    return obj, False, changed
+
+
+def _set_tags(obj, codes: tuple[str, ...], tags: dict[str, Tag]) -> bool:
+    wanted = sorted(tags[c].pk for c in codes)
+    if sorted(obj.tags.values_list("pk", flat=True)) != wanted:
+        obj.tags.set(wanted)
+        return True
+    return False
+
+
+@transaction.atomic
+def bank_apply(*, bank: Bank) -> BankReport:
+    """Upsert scenarios (with their rubric snapshot) and questions by slug; retire what left the files.
+
+    Retired items stay in the database (answers point at them) but are no longer offered.
+    """
+    report = BankReport()
+    lexicon = bank.lexicon()
+    modules = {m.slug: m for m in Module.objects.all()}
+    tags = {t.code: t for t in Tag.objects.all()}
+    for item in bank.scenarios:
+        rubric, new_version = rubric_version_for(snapshot=rubric_snapshot(item.rubric, lexicon))
+        report.rubric_versions_created += new_version
+        scenario, created, changed = _upsert(Scenario, item.slug, {
+            "title": item.title, "module": modules[item.module], "difficulty": item.difficulty,
+            "pass_mark": item.pass_mark, "context": item.context, "model_answer": item.model_answer,
+            "turns": [{"role": t.role, "text": t.text} for t in item.turns], "rubric": rubric,
+            "source_path": item.path, "is_active": True,
+        })
+        changed = _set_tags(scenario, item.tags, tags) or changed
+        report.scenarios_created += created
+        report.scenarios_updated += changed and not created
+    for item in bank.questions:
+        answer = ([0] if item.answer else [1]) if isinstance(item.answer, bool) else sorted(item.answer)
+        question, created, changed = _upsert(Question, item.slug, {
+            "kind": item.kind, "module": modules[item.module], "prompt": item.prompt,
+            "choices": list(item.choices), "answer": answer, "explanation": item.explanation,
+            "source_path": item.path, "is_active": True,
+        })
+        changed = _set_tags(question, item.tags, tags) or changed
+        report.questions_created += created
+        report.questions_updated += changed and not created
+    report.retired += Scenario.objects.filter(is_active=True).exclude(
+        slug__in=[s.slug for s in bank.scenarios]).update(is_active=False)
+    report.retired += Question.objects.filter(is_active=True).exclude(
+        slug__in=[q.slug for q in bank.questions]).update(is_active=False)
+    return report
+
+
+def bank_parse(*, root: Path) -> Bank:
+    """Validate the bank files against the loaded curriculum's modules and tags (raises ContentErrors)."""
+    return parse_bank(
+        root, module_slugs=set(Module.objects.values_list("slug", flat=True)),
+        tags={t.code for t in Tag.objects.all()},
+    )
+
+
+def clean_reply_text(text: str) -> str:
+    """Stored as typed, minus NUL characters (PostgreSQL refuses them) and capped in length."""
+    return text.replace("\x00", "")[:MAX_REPLY_CHARS]
+
+
+def _record_score(answer: Answer, *, rubric: RubricVersion, result: dict, when) -> ScoreRecord:
+    answer.rubric = rubric
+    answer.auto_result = result
+    answer.auto_total = result["total"]
+    answer.auto_passed = result["passed"]
+    answer.needs_review = result["needs_review"]
+    if answer.reviewed_at is None:
+        answer.final_total = result["total"]
+        answer.final_passed = result["passed"]
+    return ScoreRecord(
+        answer=answer, rubric=rubric, engine_version=ENGINE_VERSION, result=result, total=result["total"],
+        passed=result["passed"], needs_review=result["needs_review"], created_at=when,
+    )
+
+
+def answer_score(*, answer: Answer) -> None:
+    """Score an answer with its scenario's current rubric (or check a question) and store the result."""
+    now = clock.now()
+    if answer.scenario_id:
+        scenario = answer.scenario
+        result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=answer.reply_text)
+        record = _record_score(answer, rubric=scenario.rubric, result=result, when=now)
+        answer.save()
+        record.save()
+        return
+    correct = grading.question_is_correct(question=answer.question, selected=list(answer.selected))
+    answer.auto_total = answer.final_total = 100 if correct else 0
+    answer.auto_passed = answer.final_passed = correct
+    answer.auto_result = {"correct": correct}
+    answer.save()
+
+
+def _apply_input(answer: Answer, data: ReplyInput) -> None:
+    answer.reply_text = clean_reply_text(data.reply_text)
+    answer.selected = sorted(set(data.selected))
+    answer.first_keystroke_ms = data.first_keystroke_ms
+    answer.submit_ms = data.submit_ms
+
+
+@transaction.atomic
+def practice_answer_submit(*, user, scenario: Scenario | None = None, question: Question | None = None,
+                           data: ReplyInput) -> Answer:
+    """One practice reply or choice: recorded, scored at once, explained on the result page."""
+    now = clock.now()
+    attempt = Attempt.objects.create(
+        user=user, mode=Attempt.Mode.PRACTICE, module=(scenario or question).module,
+        status=Attempt.Status.SUBMITTED, started_at=now, submitted_at=now,
+        pass_mark=scenario.pass_mark if scenario else 100,
+    )
+    answer = Answer(attempt=attempt, user=user, scenario=scenario, question=question, submitted_at=now)
+    _apply_input(answer, data)
+    answer_score(answer=answer)
+    attempt.total, attempt.passed = answer.auto_total, answer.auto_passed
+    attempt.save(update_fields=["total", "passed"])
+    return answer
+
+
+def draw_items(*, scenarios: list[Scenario], questions: list[Question], n_scenarios: int, n_questions: int,
+               rng: random.Random, spread_by: Callable[[Scenario], Iterable[str]] | None = None) -> list:
+    """A random draw; with spread_by, scenarios are picked so that their groups (e.g. customer types) differ."""
+    picked: list[Scenario] = []
+    pool = scenarios[:]
+    rng.shuffle(pool)
+    if spread_by:
+        seen: set[str] = set()
+        for scenario in pool:
+            groups = set(spread_by(scenario))
+            if len(picked) < n_scenarios and not groups & seen:
+                picked.append(scenario)
+                seen |= groups
+    for scenario in pool:
+        if len(picked) >= n_scenarios:
+            break
+        if scenario not in picked:
+            picked.append(scenario)
+    return picked + rng.sample(questions, min(n_questions, len(questions)))
+
+
+@transaction.atomic
+def attempt_start(*, user, mode: str, items: list, pass_mark: int, module: Module | None = None,
+                  time_limit: timedelta | None = None) -> Attempt:
+    """An attempt with its drawn items stored as empty answers, so the draw and drafts survive reloads."""
+    now = clock.now()
+    attempt = Attempt.objects.create(
+        user=user, mode=mode, module=module, pass_mark=pass_mark, started_at=now,
+        deadline=now + time_limit if time_limit else None,
+    )
+    Answer.objects.bulk_create([
+        Answer(attempt=attempt, user=user, position=index,
+               scenario=item if isinstance(item, Scenario) else None,
+               question=item if isinstance(item, Question) else None)
+        for index, item in enumerate(items)
+    ])
+    return attempt
+
+
+def module_quiz_start(*, user, module: Module, rng: random.Random | None = None) -> Attempt:
+    """Resume the open quiz of this module, or draw a new one (scenarios and questions of the module)."""
+    open_attempt = Attempt.objects.filter(
+        user=user, module=module, mode=Attempt.Mode.MODULE_QUIZ, status=Attempt.Status.IN_PROGRESS
+    ).first()
+    if open_attempt:
+        return open_attempt
+    items = draw_items(
+        scenarios=list(Scenario.objects.filter(module=module, is_active=True)),
+        questions=list(Question.objects.filter(module=module, is_active=True)),
+        n_scenarios=MODULE_QUIZ_SCENARIOS, n_questions=MODULE_QUIZ_QUESTIONS, rng=rng or random.Random(),
+    )
+    return attempt_start(user=user, mode=Attempt.Mode.MODULE_QUIZ, items=items, module=module,
+                         pass_mark=MODULE_QUIZ_PASS_MARK)
+
+
+def _deadline_passed(attempt: Attempt, now) -> bool:
+    return attempt.deadline is not None and now > attempt.deadline
+
+
+def deadline_passed(attempt: Attempt) -> bool:
+    """True once a timed attempt's deadline is behind us (the server's clock decides, not the page's)."""
+    return _deadline_passed(attempt, clock.now())
+
+
+@transaction.atomic
+def attempt_save_draft(*, attempt_id: int, user, inputs: dict[int, ReplyInput]) -> bool:
+    """Keep what was typed so far; refused (False) once the attempt is closed or past its deadline."""
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
+    now = clock.now()
+    if not attempt.is_open or _deadline_passed(attempt, now):
+        return False
+    for answer in attempt.answers.filter(pk__in=list(inputs)):
+        _apply_input(answer, inputs[answer.pk])
+        answer.draft_saved_at = now
+        answer.save(update_fields=["reply_text", "selected", "first_keystroke_ms", "submit_ms", "draft_saved_at"])
+    return True
+
+
+@transaction.atomic
+def attempt_submit(*, attempt_id: int, user, inputs: dict[int, ReplyInput]) -> Attempt:
+    """Score every item and close the attempt, exactly once.
+
+    A second submit (double click, resent form) finds the attempt closed and changes nothing. After
+    the deadline the new inputs are refused and what was saved before the deadline is scored.
+    """
+    attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
+    if not attempt.is_open:
+        return attempt
+    now = clock.now()
+    late = _deadline_passed(attempt, now)
+    answers = list(attempt.answers.select_related("scenario__rubric", "question"))
+    for answer in answers:
+        if not late and answer.pk in inputs:
+            _apply_input(answer, inputs[answer.pk])
+        answer.submitted_at = now
+        answer_score(answer=answer)
+    points = [grading.answer_points(a) or 0 for a in answers]
+    attempt.total = round(sum(points) / len(points)) if points else 0
+    attempt.passed = attempt.total >= attempt.pass_mark
+    attempt.status = Attempt.Status.EXPIRED if late else Attempt.Status.SUBMITTED
+    attempt.submitted_at = min(now, attempt.deadline) if late else now
+    attempt.save()
+    return attempt
+
+
+def attempt_refresh_total(*, attempt: Attempt) -> None:
+    """Recompute an attempt's total after a review changed one of its answers."""
+    points = [grading.answer_points(a) or 0 for a in attempt.answers.all()]
+    if points and attempt.status != Attempt.Status.IN_PROGRESS:
+        attempt.total = round(sum(points) / len(points))
+        attempt.passed = attempt.total >= attempt.pass_mark
+        attempt.save(update_fields=["total", "passed"])
+
+
+def answers_rescore(*, batch_size: int = 2000, force: bool = False,
+                    progress: Callable[[int, int], None] | None = None) -> int:
+    """Re-score every submitted scenario answer under its scenario's current rubric, keeping old records.
+
+    Answers already scored with the current version are skipped (unless `force`), so running it twice
+    is cheap. Returns how many answers got a new score.
+    """
+    scenarios = {s.pk: s for s in Scenario.objects.select_related("rubric")}
+    rubrics = {pk: s.rubric for pk, s in scenarios.items()}
+    candidates = Answer.objects.filter(scenario__isnull=False, submitted_at__isnull=False)
+    if not force:
+        candidates = candidates.exclude(rubric_id__in=[r.pk for r in rubrics.values()])
+    ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    done = 0
+    fields = ["rubric", "auto_result", "auto_total", "auto_passed", "needs_review", "final_total", "final_passed"]
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start:start + batch_size]
+        with transaction.atomic():
+            answers = list(Answer.objects.filter(pk__in=chunk).only(
+                "id", "scenario_id", "reply_text", "reviewed_at", "rubric_id", *fields[1:]))
+            now = clock.now()
+            records = []
+            for answer in answers:
+                scenario, rubric = scenarios[answer.scenario_id], rubrics[answer.scenario_id]
+                result = grading.score_scenario_reply(scenario=scenario, rubric=rubric, reply=answer.reply_text)
+                records.append(_record_score(answer, rubric=rubric, result=result, when=now))
+            ScoreRecord.objects.bulk_create(records, batch_size=1000)
+            Answer.objects.bulk_update(answers, fields, batch_size=1000)
+        done += len(chunk)
+        if progress:
+            progress(done, len(ids))
+    return done

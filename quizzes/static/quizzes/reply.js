@@ -1,0 +1,100 @@
+// Reply pages: timing, character counter, drafts that survive errors and expired sessions,
+// server autosave for quizzes and exams, and the exam countdown. No inline script (CSP).
+(function () {
+  "use strict";
+  var shownAt = performance.now();
+  var storage = null;
+  try { storage = window.localStorage; } catch (e) { storage = null; }
+
+  function elapsed() { return Math.round(performance.now() - shownAt); }
+
+  // Drafts in the browser: restored into empty fields, cleared when a result page is shown.
+  document.querySelectorAll("[data-clear-drafts]").forEach(function (el) {
+    var prefix = "draft:" + el.getAttribute("data-clear-drafts");
+    if (!storage || prefix === "draft:") { return; }
+    Object.keys(storage).forEach(function (k) { if (k.indexOf(prefix + ":") === 0) { storage.removeItem(k); } });
+  });
+
+  document.querySelectorAll("form[data-timing]").forEach(function (form) {
+    var key = form.getAttribute("data-draft-key");
+    form.querySelectorAll("textarea").forEach(function (area) {
+      var storeKey = key ? "draft:" + key + ":" + area.name : null;
+      if (storeKey && storage && !area.value && storage.getItem(storeKey)) {
+        area.value = storage.getItem(storeKey);
+      }
+      var firstField = form.querySelector("[name='first_keystroke_ms']") ||
+        form.querySelector("[name='first_" + area.name.replace("reply_", "") + "']");
+      area.addEventListener("input", function () {
+        if (firstField && !firstField.value) { firstField.value = elapsed(); }
+        if (storeKey && storage) { storage.setItem(storeKey, area.value); }
+        form.dataset.dirty = "1";
+      });
+    });
+    form.querySelectorAll("input[type=radio], input[type=checkbox]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var id = input.name.replace("choice_", "");
+        var first = form.querySelector("[name='first_keystroke_ms']") || form.querySelector("[name='first_" + id + "']");
+        if (first && !first.value) { first.value = elapsed(); }
+        form.dataset.dirty = "1";
+      });
+    });
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("input[type=hidden][name^='submit']").forEach(function (f) { f.value = elapsed(); });
+    });
+  });
+
+  // Live character counter under a reply box.
+  document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
+    var area = document.getElementById(counter.getAttribute("data-counter-for"));
+    if (!area) { return; }
+    var update = function () { counter.textContent = area.value.replace(/\s/g, "").length + " 字"; };
+    area.addEventListener("input", update);
+    update();
+  });
+
+  // Server autosave every 5 seconds while something changed.
+  var form = document.querySelector("form[data-autosave]");
+  var status = document.querySelector("[data-testid='autosave-status']");
+  function autosave() {
+    if (!form || form.dataset.dirty !== "1" || form.dataset.closed === "1") { return; }
+    form.dataset.dirty = "0";
+    fetch(form.getAttribute("data-autosave"), {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      if (!status) { return; }
+      if (response.ok) {
+        status.textContent = "已自动保存 " + new Date().toLocaleTimeString();
+      } else if (response.status === 409) {
+        status.textContent = "时间已到,之后的输入不再保存";
+        form.dataset.closed = "1";
+      } else {
+        status.textContent = "自动保存失败,输入仍保留在本机浏览器中";
+      }
+    }).catch(function () {
+      if (status) { status.textContent = "网络中断:输入已保留在本机浏览器中"; }
+      form.dataset.dirty = "1";
+    });
+  }
+  if (form) { setInterval(autosave, 5000); }
+
+  // Countdown; at zero the page submits itself. The server enforces the deadline either way.
+  var timer = document.querySelector("[data-deadline]");
+  if (timer) {
+    var deadline = new Date(timer.getAttribute("data-deadline")).getTime();
+    var submitted = false;
+    var tick = function () {
+      var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
+      var m = Math.floor(left / 60), s = left % 60;
+      timer.textContent = "剩余 " + m + ":" + (s < 10 ? "0" : "") + s;
+      if (left <= 60) { timer.classList.add("text-danger"); }
+      if (left <= 2 && !submitted && form) {
+        submitted = true;
+        autosave();
+        HTMLFormElement.prototype.submit.call(form);
+      }
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+})();

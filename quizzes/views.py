@@ -1,0 +1,121 @@
+"""Thin quiz views: practice, module quizzes, results, drafts."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses.models import Module, Tag
+from courses.selectors import access_module_by_slug
+
+from . import selectors, services
+from .forms import AttemptForm, ChoiceForm, ReplyForm
+from .models import Attempt
+
+
+@login_required
+def practice_list(request: HttpRequest) -> HttpResponse:
+    module_slug = request.GET.get("module", "")
+    tag_code = request.GET.get("tag", "")
+    scenarios, questions = selectors.practice_catalogue(module_slug=module_slug, tag_code=tag_code)
+    return render(request, "quizzes/practice_list.html", {
+        "scenarios": scenarios, "questions": questions, "modules": Module.objects.order_by("order"),
+        "customer_tags": Tag.objects.filter(kind=Tag.Kind.CUSTOMER), "situation_tags": Tag.objects.filter(kind=Tag.Kind.SITUATION),
+        "module_slug": module_slug, "tag_code": tag_code,
+    })
+
+
+@login_required
+def scenario_practice(request: HttpRequest, slug: str) -> HttpResponse:
+    scenario = selectors.access_scenario_by_slug(slug=slug)
+    form = ReplyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        answer = services.practice_answer_submit(user=request.user, scenario=scenario, data=form.to_input())
+        return redirect(answer.get_absolute_url())
+    return render(request, "quizzes/scenario_practice.html", {
+        "scenario": scenario, "form": form,
+        "history": selectors.practice_history(user=request.user, scenario=scenario),
+    }, status=400 if form.errors else 200)
+
+
+@login_required
+def question_practice(request: HttpRequest, slug: str) -> HttpResponse:
+    question = selectors.access_question_by_slug(slug=slug)
+    form = ChoiceForm(request.POST or None, question=question)
+    if request.method == "POST" and form.is_valid():
+        answer = services.practice_answer_submit(user=request.user, question=question, data=form.to_input())
+        return redirect(answer.get_absolute_url())
+    return render(request, "quizzes/question_practice.html", {"question": question, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def answer_detail(request: HttpRequest, answer_id: int) -> HttpResponse:
+    answer = selectors.access_answer_by_id(user=request.user, answer_id=answer_id)
+    return render(request, "quizzes/answer_detail.html", {
+        "answer": answer,
+        "segments": selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
+        "timing": selectors.timing_feedback(answer=answer),
+        "is_own": answer.user_id == request.user.pk,
+        "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments") if hasattr(answer, "reviews") else [],
+    })
+
+
+@login_required
+def module_quizzes(request: HttpRequest) -> HttpResponse:
+    return render(request, "quizzes/module_quizzes.html", {"rows": selectors.modules_with_quizzes(user=request.user)})
+
+
+@login_required
+@require_POST
+def module_quiz_start(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_trainee:
+        raise PermissionDenied
+    module = access_module_by_slug(slug=slug)
+    attempt = services.module_quiz_start(user=request.user, module=module)
+    return redirect("quizzes:attempt_take", attempt.pk)
+
+
+@login_required
+def attempt_take(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.access_own_open_attempt(user=request.user, attempt_id=attempt_id)
+    if not attempt.is_open:
+        messages.info(request, _("这次作答已经提交过了,下面是结果。"))
+        return redirect(attempt.get_absolute_url())
+    answers = selectors.attempt_answers(attempt=attempt)
+    form = AttemptForm(request.POST or None, answers=answers)
+    if request.method == "POST":
+        if form.is_valid() or attempt.deadline and services.deadline_passed(attempt):
+            # Past the deadline the form's content is ignored and what was saved in time is scored.
+            inputs = form.to_inputs() if form.is_valid() else {}
+            services.attempt_submit(attempt_id=attempt.pk, user=request.user, inputs=inputs)
+            return redirect(attempt.get_absolute_url())
+        messages.error(request, _("还有题目没有作答,已为你保留所有输入,请补全后再提交。"))
+    return render(request, "quizzes/attempt_take.html", {"attempt": attempt, "form": form},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def attempt_draft(request: HttpRequest, attempt_id: int) -> JsonResponse:
+    """Autosave from the page every few seconds; refused once the attempt is closed or overdue."""
+    attempt = selectors.access_own_open_attempt(user=request.user, attempt_id=attempt_id)
+    form = AttemptForm(request.POST, answers=selectors.attempt_answers(attempt=attempt), require_all=False)
+    if not form.is_valid():
+        return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=400)
+    saved = services.attempt_save_draft(attempt_id=attempt.pk, user=request.user, inputs=form.to_inputs())
+    return JsonResponse({"saved": saved}, status=200 if saved else 409)
+
+
+@login_required
+def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    attempt = selectors.access_attempt_by_id(user=request.user, attempt_id=attempt_id)
+    if attempt.is_open and attempt.user_id == request.user.pk:
+        return redirect("quizzes:attempt_take", attempt.pk)
+    answers = selectors.attempt_answers(attempt=attempt)
+    items = [(a, selectors.reply_segments(reply=a.reply_text, result=a.auto_result)) for a in answers]
+    return render(request, "quizzes/attempt_result.html", {"attempt": attempt, "items": items})
