@@ -18,8 +18,19 @@ def timing_field() -> forms.IntegerField:
     return forms.IntegerField(required=False, min_value=0, max_value=MAX_TIMING_MS, widget=forms.HiddenInput)
 
 
+class ReplyField(forms.CharField):
+    """Reply text exactly as typed, except NUL characters, which are dropped before validation.
+
+    PostgreSQL cannot store NUL and no one types it on purpose (it comes from pasted binary), so we
+    drop it rather than refuse the whole reply.
+    """
+
+    def to_python(self, value):
+        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+
 def reply_field() -> forms.CharField:
-    return forms.CharField(
+    return ReplyField(
         label=_("你的回复"), strip=False, required=False,
         widget=forms.Textarea(attrs={"rows": 5, "data-reply": "1", "maxlength": MAX_REPLY_CHARS,
                                      "placeholder": _("像在千牛/微信里一样,直接输入你要发给买家的回复……")}),

@@ -32,7 +32,7 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def scenario_practice(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.access_scenario_by_slug(slug=slug)
-    form = ReplyForm(request.POST or None)
+    form = ReplyForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         answer = services.practice_answer_submit(user=request.user, scenario=scenario, data=form.to_input())
         return redirect(answer.get_absolute_url())
@@ -45,7 +45,7 @@ def scenario_practice(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def question_practice(request: HttpRequest, slug: str) -> HttpResponse:
     question = selectors.access_question_by_slug(slug=slug)
-    form = ChoiceForm(request.POST or None, question=question)
+    form = ChoiceForm(request.POST if request.method == "POST" else None, question=question)
     if request.method == "POST" and form.is_valid():
         answer = services.practice_answer_submit(user=request.user, question=question, data=form.to_input())
         return redirect(answer.get_absolute_url())
@@ -87,7 +87,7 @@ def attempt_take(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.info(request, _("这次作答已经提交过了,下面是结果。"))
         return redirect(attempt.get_absolute_url())
     answers = selectors.attempt_answers(attempt=attempt)
-    form = AttemptForm(request.POST or None, answers=answers)
+    form = AttemptForm(request.POST if request.method == "POST" else None, answers=answers)
     if request.method == "POST":
         if form.is_valid() or attempt.deadline and services.deadline_passed(attempt):
             # Past the deadline the form's content is ignored and what was saved in time is scored.

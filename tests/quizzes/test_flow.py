@@ -1,0 +1,280 @@
+"""Practice, module quizzes, drafts, deadlines, permissions, commands."""
+from __future__ import annotations
+
+import io
+import json
+import random
+import re
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from courses import clock
+from courses.models import Module
+from quizzes import services
+from quizzes.models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
+
+
+def post_model_answer(client, scenario: Scenario):
+    return client.post(scenario.get_absolute_url(), {"reply": scenario.model_answer, "first_keystroke_ms": "2500",
+                                                     "submit_ms": "45000"})
+
+
+def test_practice_reply_is_scored_and_explained(bank, people, client_for):
+    client = client_for(people.trainee)
+    scenario = Scenario.objects.order_by("slug").first()
+    response = post_model_answer(client, scenario)
+    answer = Answer.objects.get(user=people.trainee)
+    assert response.status_code == 302 and response.url == answer.get_absolute_url()
+    assert answer.auto_total >= 85 and answer.auto_passed and answer.rubric_id == scenario.rubric_id
+    body = client.get(answer.get_absolute_url()).content.decode()
+    assert 'data-testid="model-answer"' in body and scenario.model_answer in body
+    assert '<mark class="evidence"' in body
+    for criterion in answer.auto_result["criteria"]:
+        assert criterion["label"] in body
+    assert "达到黄金六秒" in body and "一分钟内" in body
+
+
+def test_empty_reply_keeps_nothing_lost_and_explains(bank, people, client_for):
+    scenario = Scenario.objects.first()
+    response = client_for(people.trainee).post(scenario.get_absolute_url(), {"reply": "   \n"})
+    assert response.status_code == 400
+    assert "回复不能为空" in response.content.decode()
+    assert not Answer.objects.exists()
+
+
+def test_too_long_reply_is_refused_with_text_kept(bank, people, client_for):
+    scenario = Scenario.objects.first()
+    text = "亲" * 2001
+    response = client_for(people.trainee).post(scenario.get_absolute_url(), {"reply": text})
+    assert response.status_code == 400 and text in response.content.decode()
+
+
+def test_retry_creates_a_new_answer_and_history(bank, people, client_for):
+    client = client_for(people.trainee)
+    scenario = Scenario.objects.first()
+    post_model_answer(client, scenario)
+    client.post(scenario.get_absolute_url(), {"reply": "不行"})
+    assert Answer.objects.filter(user=people.trainee, scenario=scenario).count() == 2
+    body = client.get(scenario.get_absolute_url()).content.decode()
+    assert body.count("/quizzes/answers/") >= 2
+
+
+def test_question_practice(bank, people, client_for):
+    question = Question.objects.filter(kind="single").first()
+    wrong = next(i for i in range(len(question.choices)) if i not in question.answer)
+    client = client_for(people.trainee)
+    client.post(reverse("quizzes:question", args=[question.slug]), {"choice": wrong})
+    answer = Answer.objects.get(user=people.trainee)
+    assert answer.auto_total == 0 and not answer.auto_passed
+    body = client.get(answer.get_absolute_url()).content.decode()
+    assert "回答错误" in body and question.explanation in body
+
+
+def test_question_without_choice_is_refused(bank, people, client_for):
+    question = Question.objects.first()
+    response = client_for(people.trainee).post(reverse("quizzes:question", args=[question.slug]), {})
+    assert response.status_code == 400 and "请选择答案" in response.content.decode()
+
+
+def test_trainee_cannot_see_someone_elses_answer(bank, people, client_for):
+    post_model_answer(client_for(people.teammate), Scenario.objects.first())
+    answer = Answer.objects.get()
+    assert client_for(people.trainee).get(answer.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("who, status", [("supervisor", 200), ("other_supervisor", 404), ("admin", 200), ("trainee", 200)])
+def test_answer_visibility_by_role(bank, people, client, who, status):
+    post_model_answer(client, Scenario.objects.first()) if False else None
+    client.force_login(people.trainee)
+    post_model_answer(client, Scenario.objects.first())
+    answer = Answer.objects.get()
+    client.force_login(getattr(people, who))
+    assert client.get(answer.get_absolute_url()).status_code == status
+
+
+def fill_attempt(attempt: Attempt, *, good: bool = True) -> dict:
+    data = {}
+    for answer in attempt.answers.select_related("scenario", "question"):
+        if answer.scenario_id:
+            data[f"reply_{answer.pk}"] = answer.scenario.model_answer if good else "不行"
+        else:
+            data[f"choice_{answer.pk}"] = answer.question.answer if good else [
+                i for i in range(max(2, len(answer.question.display_choices))) if i not in answer.question.answer][:1]
+    return data
+
+
+def start_quiz(client, slug="customer-types") -> Attempt:
+    response = client.post(reverse("quizzes:module_quiz_start", args=[slug]))
+    attempt = Attempt.objects.get(mode=Attempt.Mode.MODULE_QUIZ, status=Attempt.Status.IN_PROGRESS)
+    assert response.url == reverse("quizzes:attempt_take", args=[attempt.pk])
+    return attempt
+
+
+def test_module_quiz_draws_from_its_module_and_submits_once(bank, people, client_for):
+    client = client_for(people.trainee)
+    attempt = start_quiz(client)
+    answers = list(attempt.answers.select_related("scenario", "question"))
+    assert sum(a.scenario_id is not None for a in answers) == services.MODULE_QUIZ_SCENARIOS
+    assert sum(a.question_id is not None for a in answers) == services.MODULE_QUIZ_QUESTIONS
+    assert all((a.scenario or a.question).module.slug == "customer-types" for a in answers)
+    url = reverse("quizzes:attempt_take", args=[attempt.pk])
+    data = fill_attempt(attempt)
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.url == second.url == attempt.get_absolute_url()
+    attempt.refresh_from_db()
+    assert attempt.status == Attempt.Status.SUBMITTED and attempt.total >= 85 and attempt.passed
+    assert ScoreRecord.objects.count() == services.MODULE_QUIZ_SCENARIOS  # scored exactly once
+    body = client.get(attempt.get_absolute_url()).content.decode()
+    assert 'data-testid="attempt-total">' + str(attempt.total) in body
+
+
+def test_starting_again_resumes_the_open_quiz(bank, people, client_for):
+    client = client_for(people.trainee)
+    attempt = start_quiz(client)
+    client.post(reverse("quizzes:module_quiz_start", args=["customer-types"]))
+    assert Attempt.objects.filter(mode=Attempt.Mode.MODULE_QUIZ).count() == 1 and attempt.is_open
+
+
+def test_incomplete_quiz_keeps_typed_text(bank, people, client_for):
+    client = client_for(people.trainee)
+    attempt = start_quiz(client)
+    data = fill_attempt(attempt)
+    missing = next(k for k in data if k.startswith("reply_"))
+    data[missing] = ""
+    kept = next(v for k, v in data.items() if k.startswith("reply_") and v)
+    response = client.post(reverse("quizzes:attempt_take", args=[attempt.pk]), data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "已为你保留所有输入" in body and kept in body
+    attempt.refresh_from_db()
+    assert attempt.is_open
+
+
+def test_draft_autosave_and_resume(bank, people, client_for):
+    client = client_for(people.trainee)
+    attempt = start_quiz(client)
+    answer = attempt.answers.filter(scenario__isnull=False).first()
+    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲,草稿还在"})
+    assert response.json() == {"saved": True}
+    body = client.get(reverse("quizzes:attempt_take", args=[attempt.pk])).content.decode()
+    assert "亲,草稿还在" in body
+
+
+def test_other_users_cannot_touch_an_attempt(bank, people, client_for, client):
+    attempt = start_quiz(client_for(people.trainee))
+    client.force_login(people.teammate)
+    assert client.get(reverse("quizzes:attempt_take", args=[attempt.pk])).status_code == 404
+    assert client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {}).status_code == 404
+    assert client.get(reverse("quizzes:attempt_result", args=[attempt.pk])).status_code == 404
+
+
+def test_deadline_is_enforced_on_the_server(bank, people, monkeypatch):
+    module = Module.objects.get(slug="customer-types")
+    items = list(Scenario.objects.filter(module=module)[:2])
+    attempt = services.attempt_start(user=people.trainee, mode=Attempt.Mode.CERTIFICATION, items=items,
+                                     pass_mark=80, module=module, time_limit=timedelta(minutes=10))
+    first, second = attempt.answers.order_by("position")
+    services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee,
+                                inputs={first.pk: services.ReplyInput(reply_text=items[0].model_answer)})
+    later = clock.now() + timedelta(minutes=11)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert not services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee,
+                                           inputs={second.pk: services.ReplyInput(reply_text="迟到的回复")})
+    services.attempt_submit(attempt_id=attempt.pk, user=people.trainee,
+                            inputs={second.pk: services.ReplyInput(reply_text="迟到的回复")})
+    attempt.refresh_from_db()
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert attempt.status == Attempt.Status.EXPIRED
+    assert first.reply_text == items[0].model_answer and first.auto_total >= 85
+    assert second.reply_text == "" and second.auto_total < 50
+    assert attempt.submitted_at == attempt.deadline
+
+
+def test_draw_spreads_across_groups():
+    rng = random.Random(7)
+    items = [type("S", (), {"group": g})() for g in "aabbccdd"]
+    drawn = services.draw_items(scenarios=items, questions=[], n_scenarios=4, n_questions=0, rng=rng,
+                                spread_by=lambda s: [s.group])
+    assert sorted(s.group for s in drawn) == ["a", "b", "c", "d"]
+
+
+def test_rubric_edit_creates_a_version_and_old_answers_keep_theirs(bank, people):
+    scenario = Scenario.objects.first()
+    answer = services.practice_answer_submit(user=people.trainee, scenario=scenario,
+                                             data=services.ReplyInput(reply_text=scenario.model_answer))
+    old = scenario.rubric
+    snapshot = json.loads(json.dumps(old.snapshot))
+    snapshot["criteria"][0]["weight"] += 2
+    new, created = services.rubric_version_for(snapshot=snapshot)
+    assert created and new.content_hash != old.content_hash
+    Scenario.objects.filter(pk=scenario.pk).update(rubric=new)
+    answer.refresh_from_db()
+    assert answer.rubric_id == old.pk  # history is not rewritten by the edit
+    assert services.answers_rescore() == 1
+    answer.refresh_from_db()
+    assert answer.rubric_id == new.pk
+    assert list(answer.score_records.values_list("rubric_id", flat=True)) == [new.pk, old.pk]
+    assert services.answers_rescore() == 0  # already on the current version
+
+
+def test_loading_the_bank_twice_changes_nothing(bank):
+    from quizzes.services import bank_apply, bank_parse
+    from tests.quizzes.conftest import ROOT
+
+    versions = RubricVersion.objects.count()
+    again = bank_apply(bank=bank_parse(root=ROOT / "quizzes" / "content"))
+    assert (again.scenarios_created, again.scenarios_updated, again.questions_updated) == (0, 0, 0)
+    assert RubricVersion.objects.count() == versions
+
+
+def test_bank_size(bank):
+    assert Scenario.objects.filter(is_active=True).count() >= 40
+    assert Question.objects.filter(is_active=True).count() >= 60
+    assert set(Question.objects.values_list("kind", flat=True)) == {"single", "multiple", "truefalse"}
+
+
+def test_score_reply_command_prints_json(bank):
+    scenario = Scenario.objects.first()
+    out = io.StringIO()
+    call_command("score_reply", scenario.slug, text=scenario.model_answer, stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["passed"] and result["rubric_version"] == scenario.rubric.content_hash
+    assert all({"earned", "max", "evidence", "feedback"} <= set(c) for c in result["criteria"])
+
+
+def test_score_reply_reads_json_lines(bank, monkeypatch):
+    scenario = Scenario.objects.first()
+    lines = json.dumps({"scenario": scenario.slug, "reply": "不行"}, ensure_ascii=False) + "\nnot json\n"
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    out = io.StringIO()
+    call_command("score_reply", stdout=out)
+    first, second = [json.loads(l) for l in out.getvalue().splitlines()]
+    assert first["passed"] is False and second["line"] == 2 and "error" in second
+
+
+def test_export_scenarios_command(bank):
+    out = io.StringIO()
+    call_command("export_scenarios", stdout=out)
+    data = json.loads(out.getvalue())
+    assert len(data) == Scenario.objects.filter(is_active=True).count()
+    assert all(re.fullmatch(r"[0-9a-f]{64}", s["rubric"]["version"]) and s["rubric"]["criteria"] for s in data)
+
+
+def test_rescore_command_reports(bank, people):
+    scenario = Scenario.objects.first()
+    services.practice_answer_submit(user=people.trainee, scenario=scenario,
+                                    data=services.ReplyInput(reply_text=scenario.model_answer))
+    out = io.StringIO()
+    call_command("rescore", all=True, stdout=out, stderr=io.StringIO())
+    assert "Re-scored 1 answer(s)" in out.getvalue()
+
+
+def test_nul_characters_are_dropped_before_storage(bank, people, client_for):
+    scenario = Scenario.objects.first()
+    client_for(people.trainee).post(scenario.get_absolute_url(), {"reply": "亲\x00,您好,马上帮您查"})
+    assert Answer.objects.get().reply_text == "亲,您好,马上帮您查"
