@@ -1,0 +1,71 @@
+"""A trainee answers a scenario in practice mode, sees highlighted evidence and the model answer."""
+from __future__ import annotations
+
+import pytest
+
+from courses.services import curriculum_load
+from quizzes.models import Answer, Attempt, Scenario
+from quizzes.services import bank_apply, bank_parse
+from tests.browser.conftest import REAL_CONTENT, login
+from tests.factories import user_create
+
+
+@pytest.fixture
+def bank(transactional_db):
+    curriculum_load(root=REAL_CONTENT / "courses" / "content")
+    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
+
+
+def test_practice_reply_shows_evidence_and_model_answer(page, bank):
+    user_create(username="learner")
+    scenario = Scenario.objects.order_by("slug").first()
+    login(page, "learner")
+    page.click("text=情景练习")
+    page.click(f'[data-testid="scenario-{scenario.slug}"]')
+    assert page.locator('[data-testid="buyer-chat"] .chat-buyer').count() >= 1
+    # An empty reply is refused with a message; nothing is recorded.
+    page.click('[data-testid="submit-reply"]')
+    assert "回复不能为空" in page.content()
+    page.locator("textarea[name=reply]").press_sequentially(scenario.model_answer[:6], delay=20)
+    page.locator("textarea[name=reply]").fill(scenario.model_answer)
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_url("**/quizzes/answers/**")
+    answer = Answer.objects.get()
+    assert answer.first_keystroke_ms is not None and answer.submit_ms >= answer.first_keystroke_ms
+    assert page.locator('[data-testid="highlighted-reply"] mark.evidence').count() >= 2
+    assert page.locator('[data-testid="model-answer"]').inner_text() == scenario.model_answer
+    assert page.locator('[data-testid="verdict"]').inner_text() == "通过"
+    assert page.locator('[data-testid="criteria-table"] tbody tr').count() == len(answer.auto_result["criteria"])
+    # A rude reply fails and is flagged; the offending words are marked red.
+    page.click('[data-testid="retry"]')
+    page.fill("textarea[name=reply]", "爱买不买,你自己不会看详情页吗?烦不烦")
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_url("**/quizzes/answers/**")
+    assert page.locator('[data-testid="verdict"]').inner_text() == "未通过"
+    assert page.locator('[data-testid="review-flags"]').is_visible()
+
+
+def test_module_quiz_keeps_text_on_error_and_submits_once(page, bank):
+    user_create(username="quizzer")
+    login(page, "quizzer")
+    page.goto("/quizzes/modules/")
+    page.click('[data-testid="start-customer-types"]')
+    attempt = Attempt.objects.get()
+    first_reply = page.locator("textarea").first
+    first_reply.fill("亲,您好,这个问题我马上帮您看一下哦")
+    page.click('[data-testid="submit-attempt"]')
+    assert "已为你保留所有输入" in page.content()
+    assert page.locator("textarea").first.input_value() == "亲,您好,这个问题我马上帮您看一下哦"
+    for answer in attempt.answers.select_related("scenario", "question").order_by("position"):
+        if answer.scenario_id:
+            page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
+        else:
+            for index in answer.question.answer:
+                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()
+    page.click('[data-testid="submit-attempt"]')
+    page.wait_for_url("**/result/")
+    attempt.refresh_from_db()
+    assert page.locator('[data-testid="attempt-total"]').inner_text().startswith(str(attempt.total))
+    assert attempt.passed and Attempt.objects.count() == 1
+    page.goto(f"/quizzes/attempts/{attempt.pk}/")
+    assert page.url.endswith("/result/") and "已经提交过了" in page.content()
