@@ -12,13 +12,29 @@ PYTHON_FOR_VENV := $(shell for p in python3.12 python3.13 \
 	$$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3,12),(3,13)) else 1)' 2>/dev/null && { echo $$p; break; }; done)
 
-.PHONY: serve test test-fast test-browser setup venv assets migrate content demo messages check-python clean bench
+.PHONY: serve test test-sqlite test-pg test-fast test-browser setup venv assets migrate content demo messages check-python clean bench backup
 
 serve: setup demo ## set everything up, load content and the demo team, serve on 127.0.0.1:8000
 	DJANGO_SETTINGS_MODULE=trainer.settings.dev $(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv assets ## the whole suite (engine, loaders, views, browser)
-	DJANGO_SETTINGS_MODULE=trainer.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+# The suite runs twice: on SQLite (what `make serve` uses) and on PostgreSQL 15 (what teams deploy).
+PYTEST := env DJANGO_SETTINGS_MODULE=trainer.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
+PYTEST_ARGS ?=
+
+test: venv assets ## the whole suite (engine, loaders, views, browser), on SQLite then on PostgreSQL
+	@sqlite=passed; pg=passed; \
+	echo "==== make test, leg 1 of 2: SQLite ===="; \
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS) || sqlite=FAILED; \
+	echo "==== make test, leg 2 of 2: PostgreSQL 15 (tools/with_postgres.sh) ===="; \
+	tools/with_postgres.sh $(PYTEST) $(PYTEST_ARGS) || pg=FAILED; \
+	echo "==== make test: SQLite leg $$sqlite, PostgreSQL leg $$pg ===="; \
+	[ $$sqlite = passed ] && [ $$pg = passed ]
+
+test-sqlite: venv assets ## the whole suite on SQLite only
+	env -u DATABASE_URL $(PYTEST) $(PYTEST_ARGS)
+
+test-pg: venv assets ## the whole suite on a throwaway PostgreSQL 15 server on 127.0.0.1
+	tools/with_postgres.sh $(PYTEST) $(PYTEST_ARGS)
 
 test-fast: venv assets ## everything but the browser tests
 	DJANGO_SETTINGS_MODULE=trainer.settings.test $(PY) -m pytest -m "not browser"
@@ -55,6 +71,7 @@ migrate: venv
 content: migrate ## load (or update in place) the course and the question bank
 	$(PY) manage.py load_curriculum
 	$(PY) manage.py load_bank
+	$(PY) manage.py load_onboarding
 
 demo: content ## the demo team; safe to run again
 	$(PY) manage.py create_demo_team

@@ -215,3 +215,52 @@ class ScoreRecord(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("评分记录")
         verbose_name_plural = _("评分记录")
+
+
+class Review(models.Model):
+    """A supervisor's review of one answer. Append-only: a later review supersedes, never overwrites.
+
+    `criteria` keeps, per criterion, the automatic and the supervisor's points, so agreement
+    statistics and the history of who changed what stay exact.
+    """
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given")
+    created_at = models.DateTimeField(_("审阅时间"))
+    comment = models.TextField(_("总体点评"), blank=True)
+    criteria = models.JSONField(default=list)  # [{key, label, kind, max, auto_earned, final_earned}]
+    auto_total = models.PositiveSmallIntegerField()
+    final_total = models.PositiveSmallIntegerField()
+    final_passed = models.BooleanField()
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["rubric", "created_at"])]
+        verbose_name = _("主管审阅")
+        verbose_name_plural = _("主管审阅")
+
+    @property
+    def changed_criteria(self) -> list[dict]:
+        return [c for c in self.criteria if c["final_earned"] != c["auto_earned"]]
+
+
+class ReviewComment(models.Model):
+    """A comment on a selected passage of the reply."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    quote = models.CharField(max_length=500)
+    text = models.CharField(_("批注"), max_length=1000)
+
+    class Meta:
+        ordering = ["start"]
+
+
+class ReviewLock(models.Model):
+    """Who is reviewing an answer right now; expires so an abandoned screen frees the answer."""
+
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="review_lock")
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    expires_at = models.DateTimeField()

@@ -175,3 +175,120 @@ def scenarios_for_module(*, module: Module) -> QuerySet[Scenario]:
 
 def search_filter(queryset: QuerySet, query: str) -> QuerySet:
     return queryset.filter(Q(title__icontains=query) | Q(context__icontains=query)) if query else queryset
+
+
+# ----------------------------------------------------------------------------------------- reviews
+
+REVIEW_STATUS_PENDING = "pending"
+REVIEW_STATUS_REVIEWED = "reviewed"
+REVIEW_STATUS_FLAGGED = "flagged"
+
+
+def review_queue(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_slug: str = "",
+                 status: str = REVIEW_STATUS_PENDING) -> QuerySet[Answer]:
+    """Scenario answers of the user's teams, most in need of a human first.
+
+    Order: flagged by the scorer, then closest to the pass mark, then oldest.
+    """
+    from django.db.models import Case, F, IntegerField, Value, When
+    from django.db.models.functions import Abs
+
+    answers = answers_visible_to(user=user).filter(scenario__isnull=False, submitted_at__isnull=False)
+    if team_id:
+        answers = answers.filter(user__team_id=team_id)
+    if trainee_id:
+        answers = answers.filter(user_id=trainee_id)
+    if scenario_slug:
+        answers = answers.filter(scenario__slug=scenario_slug)
+    if status == REVIEW_STATUS_PENDING:
+        answers = answers.filter(reviewed_at__isnull=True)
+    elif status == REVIEW_STATUS_REVIEWED:
+        answers = answers.filter(reviewed_at__isnull=False)
+    elif status == REVIEW_STATUS_FLAGGED:
+        answers = answers.filter(needs_review=True, reviewed_at__isnull=True)
+    return answers.select_related("user", "user__team", "scenario", "attempt").annotate(
+        flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        distance=Abs(F("auto_total") - F("attempt__pass_mark")),
+    ).order_by("flag_rank", "distance", "submitted_at", "pk")
+
+
+@dataclass
+class CriterionAgreement:
+    scenario_slug: str
+    scenario_title: str
+    key: str
+    label: str
+    reviewed: int = 0
+    changed: int = 0
+    examples: list = None
+
+    @property
+    def override_rate(self) -> float:
+        return self.changed / self.reviewed if self.reviewed else 0.0
+
+
+@dataclass
+class RubricAgreement:
+    scenario_slug: str
+    scenario_title: str
+    reviewed: int
+    exact: int
+    kappa: float | None
+    criteria_changed: int
+    criteria_total: int
+
+    @property
+    def exact_rate(self) -> float:
+        return self.exact / self.reviewed if self.reviewed else 0.0
+
+    @property
+    def change_rate(self) -> float:
+        return self.criteria_changed / self.criteria_total if self.criteria_total else 0.0
+
+
+def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
+    """How often supervisors changed the scorer, per rubric and per criterion, plus overall kappa.
+
+    Only the latest review of each answer counts (earlier ones were superseded).
+    """
+    from .models import Review
+    from .scoring.agreement import totals_kappa
+
+    reviews = (Review.objects.filter(answer__in=answers_visible_to(user=user))
+               .select_related("answer__scenario").order_by("answer_id", "-created_at", "-id"))
+    latest: dict[int, Review] = {}
+    for review in reviews:
+        latest.setdefault(review.answer_id, review)
+    by_rubric: dict[str, list] = {}
+    criteria: dict[tuple[str, str], CriterionAgreement] = {}
+    for review in latest.values():
+        scenario = review.answer.scenario
+        by_rubric.setdefault(scenario.slug, [scenario.title, []])[1].append(review)
+        for row in review.criteria:
+            item = criteria.setdefault((scenario.slug, row["key"]), CriterionAgreement(
+                scenario.slug, scenario.title, row["key"], row["label"], examples=[]))
+            item.reviewed += 1
+            if row["final_earned"] != row["auto_earned"]:
+                item.changed += 1
+                if len(item.examples) < examples_per_criterion:
+                    item.examples.append(review.answer_id)
+    rubrics = []
+    for slug, (title, items) in sorted(by_rubric.items()):
+        rubrics.append(RubricAgreement(
+            scenario_slug=slug, scenario_title=title, reviewed=len(items),
+            exact=sum(r.auto_total == r.final_total for r in items),
+            kappa=totals_kappa([r.auto_total for r in items], [r.final_total for r in items]),
+            criteria_changed=sum(len(r.changed_criteria) for r in items),
+            criteria_total=sum(len(r.criteria) for r in items),
+        ))
+    everything = list(latest.values())
+    most_overridden = sorted((c for c in criteria.values() if c.changed), key=lambda c: (-c.override_rate, -c.changed))
+    return {
+        "reviewed": len(everything),
+        "exact": sum(r.auto_total == r.final_total for r in everything),
+        "kappa": totals_kappa([r.auto_total for r in everything], [r.final_total for r in everything]),
+        "criteria_changed": sum(len(r.changed_criteria) for r in everything),
+        "criteria_total": sum(len(r.criteria) for r in everything),
+        "rubrics": rubrics,
+        "most_overridden": most_overridden[:20],
+    }

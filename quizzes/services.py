@@ -325,3 +325,92 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
         if progress:
             progress(done, len(ids))
     return done
+
+
+# ----------------------------------------------------------------------------------------- reviews
+
+REVIEW_LOCK_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class LockState:
+    acquired: bool
+    holder_name: str = ""
+    expires_at: object = None
+
+
+@transaction.atomic
+def review_lock_acquire(*, answer: Answer, user) -> LockState:
+    """Take (or extend) the review lock unless someone else holds a live one."""
+    from .models import ReviewLock
+
+    now = clock.now()
+    lock = ReviewLock.objects.select_for_update().select_related("holder").filter(answer=answer).first()
+    if lock and lock.holder_id != user.pk and lock.expires_at > now:
+        return LockState(False, lock.holder.name, lock.expires_at)
+    expires = now + timedelta(minutes=REVIEW_LOCK_MINUTES)
+    ReviewLock.objects.update_or_create(answer=answer, defaults={"holder": user, "expires_at": expires})
+    return LockState(True, getattr(user, "name", str(user)), expires)
+
+
+def review_lock_release(*, answer: Answer, user) -> None:
+    from .models import ReviewLock
+
+    ReviewLock.objects.filter(answer=answer, holder=user).delete()
+
+
+@dataclass(frozen=True)
+class PassageComment:
+    quote: str
+    text: str
+
+
+class ReviewConflict(Exception):
+    """Someone else reviewed the answer after this reviewer opened it; nothing was saved."""
+
+    def __init__(self, latest):
+        self.latest = latest
+        super().__init__("answer reviewed meanwhile")
+
+
+@transaction.atomic
+def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment: str,
+                  passages: list[PassageComment], seen_review_id: int | None, force: bool = False):
+    """Record a review: per-criterion points (missing ones keep the automatic value), comments.
+
+    The supervisor's total becomes the answer's final score; the automatic result stays as it was.
+    If another review landed after `seen_review_id`, raise ReviewConflict unless `force` — the
+    caller re-shows the form with everything typed, so a review is never lost to a conflict.
+    """
+    from .models import Review, ReviewComment, ReviewLock
+
+    answer = Answer.objects.select_for_update().select_related("rubric", "scenario", "attempt").get(pk=answer_id)
+    latest = answer.reviews.order_by("-created_at", "-id").first()
+    if latest and latest.pk != seen_review_id and not force:
+        raise ReviewConflict(latest)
+    auto = {c["key"]: c for c in (answer.auto_result or {}).get("criteria", [])}
+    rows = []
+    for key, criterion in auto.items():
+        value = points.get(key, criterion["earned"])
+        value = max(0.0, min(float(criterion["max"]), float(value)))
+        rows.append({"key": key, "label": criterion["label"], "kind": criterion["kind"], "max": criterion["max"],
+                     "auto_earned": criterion["earned"], "final_earned": value})
+    total_max = sum(r["max"] for r in rows) or 1
+    final_total = round(100 * sum(r["final_earned"] for r in rows) / total_max)
+    now = clock.now()
+    review = Review.objects.create(
+        answer=answer, reviewer=reviewer, created_at=now, comment=comment.replace("\x00", "")[:4000],
+        criteria=rows, auto_total=answer.auto_total or 0, final_total=final_total,
+        final_passed=final_total >= answer.attempt.pass_mark, rubric=answer.rubric,
+    )
+    reply = answer.reply_text
+    ReviewComment.objects.bulk_create([
+        ReviewComment(review=review, start=start, end=start + len(p.quote), quote=p.quote[:500], text=p.text[:1000])
+        for p in passages if p.quote and p.text and (start := reply.find(p.quote)) >= 0
+    ])
+    answer.final_total, answer.final_passed, answer.reviewed_at = final_total, review.final_passed, now
+    answer.needs_review = False
+    answer.save(update_fields=["final_total", "final_passed", "reviewed_at", "needs_review"])
+    attempt_refresh_total(attempt=answer.attempt)
+    ReviewLock.objects.filter(answer=answer).delete()
+    return review

@@ -116,6 +116,9 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     attempt = selectors.access_attempt_by_id(user=request.user, attempt_id=attempt_id)
     if attempt.is_open and attempt.user_id == request.user.pk:
         return redirect("quizzes:attempt_take", attempt.pk)
+    if attempt.mode == Attempt.Mode.CERTIFICATION and hasattr(attempt, "certification"):
+        # Certification results (band, certificate) belong to the people side; referenced by URL name only.
+        return redirect("trainer:certification_result", attempt.certification.pk)
     answers = selectors.attempt_answers(attempt=attempt)
     items = [(a, selectors.reply_segments(reply=a.reply_text, result=a.auto_result)) for a in answers]
     return render(request, "quizzes/attempt_result.html", {"attempt": attempt, "items": items})

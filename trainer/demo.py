@@ -21,3 +21,49 @@ DEMO_LOGINS = (
     DemoLogin("xinren3", "xinren3-demo-2026", "trainee", "王可欣", 26),
     DemoLogin("admin", "admin-demo-2026", "admin", "平台管理员"),
 )
+
+
+# Replies the demo trainees "sent", so the supervisor has real answers to review on a fresh install:
+# one good, one mediocre, one that the scorer flags.
+DEMO_REPLIES = (
+    ("xinren2", 0, "model"),
+    ("xinren2", 1, "亲,您好,这个我帮您问一下,稍等哦"),
+    ("xinren3", 2, "不行"),
+    ("xinren3", 3, "model"),
+)
+
+
+def demo_activity(*, team, users) -> str:
+    """Path for the team, an open round, lesson completions and practice answers (added once)."""
+    from courses.models import Lesson
+    from courses.services import lesson_complete
+    from quizzes.models import Answer, Scenario
+    from quizzes.services import ReplyInput, practice_answer_submit
+
+    from .models import CertificationExam, OnboardingPath
+    from .services import path_assign, rounds_create_monthly
+    from courses import clock
+
+    path = OnboardingPath.objects.first()
+    if path is None:
+        return "no onboarding path loaded yet"
+    trainees = [u for u in users.values() if u.role == "trainee"]
+    path_assign(path=path, trainees=trainees, assigned_by=users.get("zhuguan"))
+    exam = CertificationExam.objects.first()
+    if exam:
+        rounds_create_monthly(team=team, exam=exam, first_month_start=clock.today().replace(day=1), months=2,
+                              window_days=28)
+    lessons = list(Lesson.objects.order_by("module__order", "order"))
+    for username, count in (("xinren2", 6), ("xinren3", 14)):
+        for lesson in lessons[:count]:
+            lesson_complete(user=users[username], lesson=lesson)
+    if Answer.objects.filter(user__in=trainees).exists():
+        return "activity already present"
+    scenarios = list(Scenario.objects.filter(is_active=True).order_by("module__order", "slug")[:4])
+    for username, index, reply in DEMO_REPLIES:
+        if index < len(scenarios):
+            scenario = scenarios[index]
+            text = scenario.model_answer if reply == "model" else reply
+            practice_answer_submit(user=users[username], scenario=scenario,
+                                   data=ReplyInput(reply_text=text, first_keystroke_ms=4200, submit_ms=52000))
+    return f"path “{path.name}” assigned, {len(DEMO_REPLIES)} demo answers"

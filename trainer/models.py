@@ -82,3 +82,134 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class OnboardingPath(models.Model):
+    """An ordered list of steps a new hire works through, each due some days after hiring."""
+
+    slug = models.SlugField(_("标识"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    description = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("带教路径")
+        verbose_name_plural = _("带教路径")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CertificationExam(models.Model):
+    slug = models.SlugField(_("标识"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=120)
+    scenario_count = models.PositiveSmallIntegerField(_("情景题数"), default=6)
+    question_count = models.PositiveSmallIntegerField(_("知识题数"), default=10)
+    time_limit_minutes = models.PositiveSmallIntegerField(_("限时(分钟)"), default=30)
+    pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=80)
+    validity_days = models.PositiveSmallIntegerField(_("有效期(天)"), default=90)
+
+    class Meta:
+        verbose_name = _("认证考试")
+        verbose_name_plural = _("认证考试")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PathStep(models.Model):
+    class Kind(models.TextChoices):
+        LESSON = "lesson", _("课时")
+        MODULE_QUIZ = "module_quiz", _("模块测验")
+        CERTIFICATION = "certification", _("认证考试")
+
+    path = models.ForeignKey(OnboardingPath, on_delete=models.CASCADE, related_name="steps")
+    order = models.PositiveSmallIntegerField(_("顺序"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    lesson = models.ForeignKey("courses.Lesson", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    module = models.ForeignKey("courses.Module", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    exam = models.ForeignKey(CertificationExam, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    due_days = models.PositiveSmallIntegerField(_("入职后第几天到期"))
+    pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=70)
+
+    class Meta:
+        ordering = ["path", "order"]
+        constraints = [models.UniqueConstraint(fields=["path", "order"], name="path_step_order_unique")]
+        verbose_name = _("路径步骤")
+        verbose_name_plural = _("路径步骤")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        if self.kind == self.Kind.LESSON and self.lesson_id:
+            return self.lesson.title
+        if self.kind == self.Kind.MODULE_QUIZ and self.module_id:
+            return f"{self.module.title} · {_('测验')}"
+        if self.exam_id:
+            return self.exam.name
+        return self.get_kind_display()
+
+
+class PathAssignment(models.Model):
+    trainee = models.OneToOneField(User, on_delete=models.CASCADE, related_name="path_assignment")
+    path = models.ForeignKey(OnboardingPath, on_delete=models.PROTECT, related_name="assignments")
+    assigned_at = models.DateTimeField(_("分配时间"))
+    assigned_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = _("路径分配")
+        verbose_name_plural = _("路径分配")
+
+
+class CertificationRound(models.Model):
+    """A window in which a team sits an exam (e.g. the November round)."""
+
+    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="rounds")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="certification_rounds")
+    title = models.CharField(_("轮次名称"), max_length=80)
+    opens_on = models.DateField(_("开始日期"))
+    closes_on = models.DateField(_("截止日期"))
+
+    class Meta:
+        ordering = ["-opens_on"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(closes_on__gte=models.F("opens_on")), name="round_dates_ordered"),
+            models.UniqueConstraint(fields=["team", "exam", "opens_on"], name="round_unique_per_team_exam_start"),
+        ]
+        verbose_name = _("认证轮次")
+        verbose_name_plural = _("认证轮次")
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.title}"
+
+
+class CertificationAttempt(models.Model):
+    """One sitting of a certification exam, tied to the quiz attempt that holds the answers.
+
+    Pass/fail and the score live on the attempt (a review can change them), so validity is derived
+    from them rather than stored.
+    """
+
+    attempt = models.OneToOneField("quizzes.Attempt", on_delete=models.CASCADE, related_name="certification")
+    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="attempts")
+    round = models.ForeignKey(CertificationRound, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
+    trainee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certification_attempts")
+    verification_code = models.CharField(max_length=24, unique=True)
+
+    class Meta:
+        ordering = ["-attempt__started_at"]
+        verbose_name = _("认证记录")
+        verbose_name_plural = _("认证记录")
+
+
+def certification_valid_until(attempt: "CertificationAttempt"):
+    """The last day a passed certification counts; None when it did not pass or is not finished."""
+    from datetime import timedelta
+
+    quiz = attempt.attempt
+    if not quiz.passed or quiz.submitted_at is None:
+        return None
+    from django.utils import timezone
+
+    return timezone.localdate(quiz.submitted_at) + timedelta(days=attempt.exam.validity_days)

@@ -1,10 +1,23 @@
 """Reads for the people side. Permission-checked lookups are named access_<thing>_by_id."""
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from django.http import Http404
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from .models import Notification, Role, Team, User
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+
+from courses import clock
+from courses.models import LessonCompletion
+from quizzes.models import Attempt
+
+from .certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
+
+from .models import (
+    CertificationAttempt, Notification, OnboardingPath, PathStep, Role, Team, User, certification_valid_until,
+)
 
 
 def teams_visible_to(*, user: User) -> QuerySet[Team]:
@@ -45,3 +58,311 @@ def access_notification_by_id(*, user: User, notification_id: int) -> Notificati
         return Notification.objects.get(pk=notification_id, user=user)
     except Notification.DoesNotExist:
         raise Http404
+
+
+# --------------------------------------------------------------------------------------- progress
+
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress", "passed", "failed", "overdue"
+DUE_SOON_DAYS = 7
+
+
+@dataclass
+class StepStatus:
+    step: PathStep
+    status: str
+    due_on: date
+    score: int | None = None
+    done_on: date | None = None
+    evidence_url: str = ""
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == PASSED
+
+
+@dataclass
+class TraineeProgress:
+    trainee: User
+    path: OnboardingPath | None
+    steps: list[StepStatus] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(s.is_done for s in self.steps)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / len(self.steps)) if self.steps else 0
+
+    @property
+    def overdue(self) -> list[StepStatus]:
+        return [s for s in self.steps if s.status == OVERDUE]
+
+    @property
+    def next_step(self) -> StepStatus | None:
+        return next((s for s in self.steps if not s.is_done), None)
+
+    def due_soon(self, today: date) -> list[StepStatus]:
+        return [s for s in self.steps if not s.is_done and s.status != OVERDUE
+                and s.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
+
+
+def _start_date(trainee: User) -> date:
+    assignment = getattr(trainee, "path_assignment", None)
+    if trainee.hire_date:
+        return trainee.hire_date
+    return timezone.localdate(assignment.assigned_at) if assignment else clock.today()
+
+
+def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
+    """Every trainee's path with a status per step, derived from completions and attempts.
+
+    A fixed number of queries whatever the number of trainees or steps: trainees must come with
+    `path_assignment__path` selected (see trainees_with_paths).
+    """
+    today = clock.today()
+    ids = [t.pk for t in trainees]
+    path_ids = {t.path_assignment.path_id for t in trainees if _assignment(t)}
+    steps_by_path: dict[int, list[PathStep]] = {}
+    for step in PathStep.objects.filter(path_id__in=path_ids).select_related("lesson", "module", "exam").order_by("order"):
+        steps_by_path.setdefault(step.path_id, []).append(step)
+    completions = {(c["user_id"], c["lesson_id"]): c["completed_at"] for c in
+                   LessonCompletion.objects.filter(user_id__in=ids).values("user_id", "lesson_id", "completed_at")}
+    quizzes: dict[tuple[int, int], list[dict]] = {}
+    for row in Attempt.objects.filter(user_id__in=ids, mode=Attempt.Mode.MODULE_QUIZ).values(
+            "id", "user_id", "module_id", "status", "total", "passed", "submitted_at").order_by("started_at"):
+        quizzes.setdefault((row["user_id"], row["module_id"]), []).append(row)
+    certs: dict[tuple[int, int], list[dict]] = {}
+    for row in CertificationAttempt.objects.filter(trainee_id__in=ids).values(
+            "id", "trainee_id", "exam_id", "attempt__status", "attempt__total", "attempt__passed",
+            "attempt__submitted_at").order_by("attempt__started_at"):
+        certs.setdefault((row["trainee_id"], row["exam_id"]), []).append(row)
+
+    result = []
+    for trainee in trainees:
+        assignment = _assignment(trainee)
+        progress = TraineeProgress(trainee=trainee, path=assignment.path if assignment else None)
+        if assignment:
+            start = _start_date(trainee)
+            for step in steps_by_path.get(assignment.path_id, []):
+                due = start + timedelta(days=step.due_days)
+                status = _step_status(step, trainee, due, completions, quizzes, certs)
+                if status.status in (NOT_STARTED, IN_PROGRESS, FAILED) and today > due:
+                    status.status = OVERDUE
+                progress.steps.append(status)
+        result.append(progress)
+    return result
+
+
+def _assignment(trainee: User):
+    try:
+        return trainee.path_assignment
+    except Exception:  # RelatedObjectDoesNotExist: no path assigned yet
+        return None
+
+
+def _step_status(step, trainee, due, completions, quizzes, certs) -> StepStatus:
+    if step.kind == PathStep.Kind.LESSON:
+        done_at = completions.get((trainee.pk, step.lesson_id))
+        return StepStatus(step, PASSED if done_at else NOT_STARTED, due,
+                          done_on=timezone.localdate(done_at) if done_at else None,
+                          evidence_url=reverse("courses:lesson", args=[step.lesson.slug]))
+    rows = quizzes.get((trainee.pk, step.module_id), []) if step.kind == PathStep.Kind.MODULE_QUIZ else [
+        {"id": r["id"], "status": r["attempt__status"], "total": r["attempt__total"], "passed": r["attempt__passed"],
+         "submitted_at": r["attempt__submitted_at"]} for r in certs.get((trainee.pk, step.exam_id), [])]
+    pass_mark = step.pass_mark if step.kind == PathStep.Kind.MODULE_QUIZ else step.exam.pass_mark
+    finished = [r for r in rows if r["status"] != Attempt.Status.IN_PROGRESS]
+    passed = [r for r in finished if (r["total"] or 0) >= pass_mark]
+    url_name = "quizzes:attempt_result" if step.kind == PathStep.Kind.MODULE_QUIZ else "trainer:certification_result"
+    if passed:
+        best = max(passed, key=lambda r: r["total"])
+        return StepStatus(step, PASSED, due, score=best["total"], done_on=timezone.localdate(best["submitted_at"]),
+                          evidence_url=reverse(url_name, args=[best["id"]]))
+    if any(r["status"] == Attempt.Status.IN_PROGRESS for r in rows):
+        return StepStatus(step, IN_PROGRESS, due)
+    if finished:
+        latest = finished[-1]
+        return StepStatus(step, FAILED, due, score=latest["total"], evidence_url=reverse(url_name, args=[latest["id"]]))
+    return StepStatus(step, NOT_STARTED, due)
+
+
+def trainees_with_paths(*, user: User, team_id: int | None = None) -> list[User]:
+    """Trainees the user may see, with team and path loaded in the same query."""
+    trainees = trainees_visible_to(user=user).select_related("team", "path_assignment__path").order_by("team__name", "display_name", "username")
+    if team_id:
+        trainees = trainees.filter(team_id=team_id)
+    return list(trainees)
+
+
+@dataclass(frozen=True)
+class GridColumn:
+    key: str
+    title: str
+    kind: str
+
+
+def team_grid(*, user: User, team_id: int | None = None, overdue_only: bool = False, sort: str = "name"):
+    """Rows (trainee progress) and columns (steps of the first path) for the supervisor grid."""
+    rows = progress_for(trainees=trainees_with_paths(user=user, team_id=team_id))
+    if overdue_only:
+        rows = [r for r in rows if r.overdue]
+    sorters = {
+        "name": lambda r: (r.trainee.team.name if r.trainee.team else "", r.trainee.name),
+        "progress": lambda r: (-r.percent, r.trainee.name),
+        "progress_asc": lambda r: (r.percent, r.trainee.name),
+        "overdue": lambda r: (-len(r.overdue), r.trainee.name),
+        "hire_date": lambda r: (r.trainee.hire_date or date.max, r.trainee.name),
+    }
+    rows.sort(key=sorters.get(sort, sorters["name"]))
+    longest = max(rows, key=lambda r: len(r.steps), default=None)
+    columns = [s.step for s in longest.steps] if longest else []
+    return rows, columns
+
+
+# ----------------------------------------------------------------------------------- certification
+
+@dataclass
+class CertificationRecord:
+    cert: CertificationAttempt
+    score: int | None
+    passed: bool | None
+    band: object
+    valid_until: date | None
+
+    @property
+    def is_valid(self) -> bool:
+        return self.valid_until is not None and self.valid_until >= clock.today()
+
+
+def certification_records(*, trainee_ids: list[int]) -> list[CertificationRecord]:
+    """Finished certification sittings, newest first, with band and validity."""
+    certs = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
+             .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+             .select_related("attempt", "exam", "round", "trainee", "trainee__team")
+             .order_by("-attempt__submitted_at"))
+    return [CertificationRecord(c, c.attempt.total, c.attempt.passed,
+                                band_for(c.attempt.total or 0), certification_valid_until(c)) for c in certs]
+
+
+def certification_alerts(*, user: User) -> dict:
+    """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row."""
+    trainees = trainees_visible_to(user=user)
+    records = certification_records(trainee_ids=list(trainees.values_list("pk", flat=True)))
+    today = clock.today()
+    latest_valid: dict[int, CertificationRecord] = {}
+    by_trainee: dict[int, list[CertificationRecord]] = {}
+    for record in records:
+        by_trainee.setdefault(record.cert.trainee_id, []).append(record)
+        if record.is_valid and record.cert.trainee_id not in latest_valid:
+            latest_valid[record.cert.trainee_id] = record
+    expiring = sorted((r for r in latest_valid.values() if r.valid_until <= today + timedelta(days=EXPIRY_WARNING_DAYS)),
+                      key=lambda r: r.valid_until)
+    flagged = []
+    for trainee_records in by_trainee.values():
+        per_round = [r for r in trainee_records if r.cert.round_id]  # newest first
+        recent = per_round[:FLAG_CONSECUTIVE_ROUNDS]
+        if len(recent) == FLAG_CONSECUTIVE_ROUNDS and all((r.score or 0) < FLAG_BELOW for r in recent):
+            flagged.append(recent)
+    return {"expiring": expiring, "flagged": flagged}
+
+
+def access_certification_by_id(*, user: User, cert_id: int) -> CertificationAttempt:
+    """A certification the user may see: own, own teams', or any for admins; 404 otherwise."""
+    certs = CertificationAttempt.objects.select_related("attempt", "exam", "trainee", "round")
+    if not user.is_platform_admin:
+        certs = certs.filter(trainee__in=trainees_visible_to(user=user))
+    try:
+        return certs.get(pk=cert_id)
+    except CertificationAttempt.DoesNotExist:
+        raise Http404
+
+
+def open_rounds_for(*, trainee: User):
+    """Rounds of the trainee's team open today, each with the trainee's sitting if any."""
+    from .models import CertificationRound
+
+    today = clock.today()
+    rounds = list(CertificationRound.objects.filter(team_id=trainee.team_id, opens_on__lte=today, closes_on__gte=today)
+                  .select_related("exam").prefetch_related(
+                      Prefetch("attempts", queryset=CertificationAttempt.objects.filter(trainee=trainee).select_related("attempt"),
+                               to_attr="mine")))
+    return rounds
+
+
+# ------------------------------------------------------------------------------------- dashboards
+
+def recent_answers(*, trainee_ids: list[int], limit: int = 10):
+    from quizzes.models import Answer
+
+    return list(Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
+                .select_related("scenario", "question", "attempt", "user").order_by("-submitted_at")[:limit])
+
+
+def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
+    """Scenario scores over time (oldest first) for the trainee's chart."""
+    from quizzes.models import Answer
+
+    rows = (Answer.objects.filter(user=trainee, scenario__isnull=False, submitted_at__isnull=False)
+            .order_by("-submitted_at").values("submitted_at", "final_total", "scenario__title")[:limit])
+    return [{"t": timezone.localtime(r["submitted_at"]).strftime("%m-%d %H:%M"), "score": r["final_total"],
+             "title": r["scenario__title"]} for r in reversed(list(rows))]
+
+
+def trainee_dashboard(*, trainee: User) -> dict:
+    """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
+    from quizzes.models import Review
+
+    trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
+    progress = progress_for(trainees=[trainee])[0]
+    today = clock.today()
+    return {
+        "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
+        "recent": recent_answers(trainee_ids=[trainee.pk], limit=8),
+        "feedback": list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
+                         .order_by("-created_at")[:5]),
+        "series": score_series(trainee=trainee),
+        "certifications": certification_records(trainee_ids=[trainee.pk])[:3],
+    }
+
+
+def supervisor_dashboard(*, user: User) -> dict:
+    from quizzes.selectors import review_queue
+
+    rows = progress_for(trainees=trainees_with_paths(user=user))
+    teams: dict[int | None, dict] = {}
+    for row in rows:
+        team = row.trainee.team
+        entry = teams.setdefault(team.pk if team else None, {"team": team, "trainees": 0, "overdue": 0, "percent_sum": 0})
+        entry["trainees"] += 1
+        entry["overdue"] += bool(row.overdue)
+        entry["percent_sum"] += row.percent
+    for entry in teams.values():
+        entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
+    queue = review_queue(user=user)
+    return {
+        "teams": list(teams.values()), "behind": [r for r in rows if r.overdue][:10],
+        "pending_reviews": queue.count(), "flagged_reviews": queue.filter(needs_review=True).count(),
+        "top_queue": list(queue[:5]), "alerts": certification_alerts(user=user),
+    }
+
+
+def trainee_detail(*, trainee: User) -> dict:
+    """Everything one trainee did: path status, every answer, certifications, reviews."""
+    from quizzes.models import Answer
+
+    trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
+    answers = list(Answer.objects.filter(user=trainee, submitted_at__isnull=False)
+                   .select_related("scenario", "question", "attempt").order_by("-submitted_at")[:200])
+    return {
+        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
+        "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),
+    }
+
+
+def results_for_export(*, user: User):
+    """Every submitted answer of the trainees the user may see, for the results export."""
+    from quizzes.models import Answer
+
+    return (Answer.objects.filter(user__in=trainees_visible_to(user=user), submitted_at__isnull=False)
+            .select_related("user", "user__team", "attempt", "scenario__module", "question__module")
+            .order_by("user__username", "submitted_at").iterator(chunk_size=2000))

@@ -1,13 +1,27 @@
 """Writes for the people side."""
 from __future__ import annotations
 
-from datetime import date
+import random
+import secrets
+from datetime import date, timedelta
+from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from courses import clock
+from courses.models import Lesson, Module
+from quizzes import services as quiz_services
+from quizzes.models import Attempt, Question, Scenario
 
-from .models import Notification, Role, Team, User
+from .models import (
+    CertificationAttempt, CertificationExam, CertificationRound, Notification, OnboardingPath, PathAssignment,
+    PathStep, Role, Team, User,
+)
+from .onboarding_files import parse_onboarding
 
 
 def notification_create(*, user: User, message: str, url: str = "") -> Notification:
@@ -39,3 +53,118 @@ def user_upsert(
         user.set_password(password)
     user.save()
     return user, created
+
+
+# ------------------------------------------------------------------------------- onboarding paths
+
+
+@transaction.atomic
+def onboarding_load(*, path: Path) -> tuple[int, int]:
+    """Upsert exams and paths from the file; a path's steps are rebuilt (progress is derived, nothing is lost)."""
+    modules = {m.slug: m for m in Module.objects.all()}
+    exams, paths = parse_onboarding(path, module_slugs=set(modules))
+    exam_rows = {}
+    for spec in exams:
+        exam_rows[spec.slug], _created = CertificationExam.objects.update_or_create(
+            slug=spec.slug, defaults={k: v for k, v in spec.__dict__.items() if k != "slug"})
+    for spec in paths:
+        onboarding_path, _created = OnboardingPath.objects.update_or_create(
+            slug=spec.slug, defaults={"name": spec.name, "description": spec.description})
+        onboarding_path.steps.all().delete()
+        steps: list[PathStep] = []
+        for module_spec in spec.modules:
+            module = modules[module_spec.module]
+            for lesson in Lesson.objects.filter(module=module).order_by("order"):
+                steps.append(PathStep(kind=PathStep.Kind.LESSON, lesson=lesson, due_days=module_spec.lessons_due))
+            if module_spec.quiz_due is not None:
+                steps.append(PathStep(kind=PathStep.Kind.MODULE_QUIZ, module=module, due_days=module_spec.quiz_due,
+                                      pass_mark=module_spec.quiz_pass_mark))
+        for step_spec in spec.extra_steps:
+            steps.append(PathStep(kind=PathStep.Kind.CERTIFICATION, exam=exam_rows[step_spec.target],
+                                  due_days=step_spec.due_days))
+        for order, step in enumerate(steps, start=1):
+            step.path, step.order = onboarding_path, order
+        PathStep.objects.bulk_create(steps)
+    return len(exams), len(paths)
+
+
+@transaction.atomic
+def path_assign(*, path: OnboardingPath, trainees: QuerySet[User] | list[User], assigned_by: User | None) -> int:
+    """Give every listed trainee this path (replacing any other); one action for a trainee or a team."""
+    now = clock.now()
+    count = 0
+    for trainee in trainees:
+        PathAssignment.objects.update_or_create(
+            trainee=trainee, defaults={"path": path, "assigned_at": now, "assigned_by": assigned_by})
+        count += 1
+    return count
+
+
+# ----------------------------------------------------------------------------------- certification
+
+def rounds_create_monthly(*, team: Team, exam: CertificationExam, first_month_start, months: int,
+                          window_days: int = 7) -> list[CertificationRound]:
+    """Schedule `months` monthly rounds for a team, each open for `window_days` from the 1st (or given day)."""
+    rounds = []
+    year, month, day = first_month_start.year, first_month_start.month, first_month_start.day
+    for _index in range(months):
+        opens = first_month_start.replace(year=year, month=month, day=min(day, 28))
+        round_, _created = CertificationRound.objects.get_or_create(
+            team=team, exam=exam, opens_on=opens,
+            defaults={"title": _("%(y)d年%(m)d月认证") % {"y": year, "m": month},
+                      "closes_on": opens + timedelta(days=window_days - 1)})
+        rounds.append(round_)
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return rounds
+
+
+ERROR_ROUND_CLOSED = gettext_lazy("这一轮认证不在开放时间内。")
+ERROR_ROUND_TAKEN = gettext_lazy("你在这一轮已经参加过认证。")
+
+
+@transaction.atomic
+def certification_start(*, trainee: User, round_: CertificationRound, rng: random.Random | None = None) -> CertificationAttempt:
+    """Draw an exam (scenarios spread across customer types, plus questions) and start the clock.
+
+    Resumes the trainee's unfinished sitting of this round instead of drawing a second one.
+    """
+    if trainee.team_id != round_.team_id:
+        raise PermissionDenied
+    existing = CertificationAttempt.objects.select_related("attempt").filter(trainee=trainee, round=round_).first()
+    if existing:
+        if existing.attempt.is_open:
+            return existing
+        raise ValidationError(ERROR_ROUND_TAKEN)
+    today = clock.today()
+    if not round_.opens_on <= today <= round_.closes_on:
+        raise ValidationError(ERROR_ROUND_CLOSED)
+    exam = round_.exam
+    scenarios = list(Scenario.objects.filter(is_active=True).prefetch_related("tags"))
+    items = quiz_services.draw_items(
+        scenarios=scenarios, questions=list(Question.objects.filter(is_active=True)),
+        n_scenarios=exam.scenario_count, n_questions=exam.question_count, rng=rng or random.Random(),
+        spread_by=lambda s: [t.key for t in s.tags.all() if t.kind == "customer"] or [s.slug],
+    )
+    attempt = quiz_services.attempt_start(
+        user=trainee, mode=Attempt.Mode.CERTIFICATION, items=items, pass_mark=exam.pass_mark,
+        time_limit=timedelta(minutes=exam.time_limit_minutes),
+    )
+    return CertificationAttempt.objects.create(
+        attempt=attempt, exam=exam, round=round_, trainee=trainee, verification_code=secrets.token_hex(8).upper())
+
+
+# ------------------------------------------------------------------------------------------ reviews
+
+def review_submit_and_notify(*, answer, reviewer: User, **review_fields):
+    """Record the review (quizzes) and tell the trainee in-app."""
+    review = quiz_services.review_submit(answer_id=answer.pk, reviewer=reviewer, **review_fields)
+    subject = answer.scenario.title if answer.scenario_id else _("知识题")
+    notification_create(
+        user=answer.user,
+        message=_("%(name)s 审阅了你在“%(subject)s”的回复:%(score)d 分") % {
+            "name": reviewer.name, "subject": subject, "score": review.final_total},
+        url=answer.get_absolute_url(),
+    )
+    return review

@@ -1,20 +1,39 @@
 """Thin views for the people side: validate, call one service or selector, respond."""
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+import json
 
-from . import selectors, services
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from courses import clock
+from quizzes import selectors as quiz_selectors
+from quizzes.models import Answer
+from quizzes.services import ReviewConflict, review_lock_acquire
+
+from . import exports, selectors, services
+from .certification import band_for
+from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
+from .models import CertificationAttempt, CertificationRound, OnboardingPath, certification_valid_until
+from .permissions import supervisor_required, trainee_required
+
+REVIEW_QUEUE_PAGE = 25
+EXPORT_FORMATS = {"csv", "xlsx"}
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Trainees see their onboarding; supervisors and admins their teams."""
     if request.user.can_supervise:
-        return render(request, "trainer/supervisor_home.html", {"teams": selectors.teams_visible_to(user=request.user)})
-    return render(request, "trainer/trainee_home.html", {})
+        return render(request, "trainer/supervisor_home.html", selectors.supervisor_dashboard(user=request.user))
+    return render(request, "trainer/trainee_home.html", selectors.trainee_dashboard(trainee=request.user))
 
 
 @login_required
@@ -30,3 +49,213 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification.url and url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
     return redirect("trainer:notifications")
+
+
+# -------------------------------------------------------------------------------------- team grid
+
+def _grid(request: HttpRequest):
+    form = GridFilterForm(request.GET or None, teams=selectors.teams_visible_to(user=request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    team = data.get("team")
+    rows, columns = selectors.team_grid(user=request.user, team_id=team.pk if team else None,
+                                        overdue_only=bool(data.get("overdue")), sort=data.get("sort") or "name")
+    return form, rows, columns
+
+
+@supervisor_required
+def team_grid(request: HttpRequest) -> HttpResponse:
+    form, rows, columns = _grid(request)
+    assign_form = AssignPathForm(teams=selectors.teams_visible_to(user=request.user),
+                                 trainees=selectors.trainees_visible_to(user=request.user))
+    return render(request, "trainer/team_grid.html", {
+        "form": form, "rows": rows, "columns": columns, "assign_form": assign_form,
+        "query": request.GET.urlencode(), "paths": OnboardingPath.objects.all(),
+    })
+
+
+@supervisor_required
+def team_grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    _form, rows, columns = _grid(request)
+    headers, table = exports.grid_table(rows, columns)
+    name = f"team-progress-{clock.today():%Y%m%d}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(name, "团队进度", headers, table)
+    return exports.csv_response(name, headers, table)
+
+
+@supervisor_required
+def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    answers = selectors.results_for_export(user=request.user)
+    headers, table = exports.results_table(answers)
+    name = f"results-{clock.today():%Y%m%d}"
+    if fmt == "xlsx":
+        return exports.xlsx_response(name, "全部成绩", headers, table)
+    return exports.csv_response(name, headers, table)
+
+
+@supervisor_required
+@require_POST
+def path_assign(request: HttpRequest) -> HttpResponse:
+    trainees = selectors.trainees_visible_to(user=request.user)
+    form = AssignPathForm(request.POST, teams=selectors.teams_visible_to(user=request.user), trainees=trainees)
+    if form.is_valid():
+        team, trainee = form.cleaned_data["team"], form.cleaned_data["trainee"]
+        chosen = trainees.filter(team=team) if team else [trainee]
+        count = services.path_assign(path=form.cleaned_data["path"], trainees=chosen, assigned_by=request.user)
+        messages.success(request, _("已为 %(n)d 名学员分配“%(path)s”。") % {"n": count, "path": form.cleaned_data["path"].name})
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("trainer:team_grid")
+
+
+@supervisor_required
+def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
+    trainee = selectors.access_trainee_by_id(user=request.user, trainee_id=trainee_id)
+    return render(request, "trainer/trainee_detail.html", selectors.trainee_detail(trainee=trainee))
+
+
+# ------------------------------------------------------------------------------------------ review
+
+@supervisor_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    teams = selectors.teams_visible_to(user=request.user)
+    form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainees_visible_to(user=request.user))
+    data = form.cleaned_data if form.is_valid() else {}
+    queue = quiz_selectors.review_queue(
+        user=request.user, team_id=data["team"].pk if data.get("team") else None,
+        trainee_id=data["trainee"].pk if data.get("trainee") else None,
+        scenario_slug=data.get("scenario", ""), status=data.get("status") or "pending")
+    page = Paginator(queue, REVIEW_QUEUE_PAGE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "trainer/review_queue.html", {"form": form, "page": page, "query": params.urlencode()})
+
+
+@supervisor_required
+def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
+    answer = quiz_selectors.access_answer_by_id(user=request.user, answer_id=answer_id)
+    if not answer.scenario_id or not answer.submitted_at:
+        raise Http404
+    lock = review_lock_acquire(answer=answer, user=request.user)
+    latest = answer.reviews.order_by("-created_at", "-id").first()
+    criteria = (answer.auto_result or {}).get("criteria", [])
+    initial = {"seen_review_id": latest.pk if latest else None}
+    if latest:  # start from the current final points, so a second review edits rather than restarts
+        initial.update({f"points_{c['key']}": c["final_earned"] for c in latest.criteria})
+    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial)
+    conflict = None
+    if request.method == "POST" and lock.acquired and form.is_valid():
+        try:
+            services.review_submit_and_notify(
+                answer=answer, reviewer=request.user, points=form.points(), comment=form.cleaned_data["comment"],
+                passages=form.passages(), seen_review_id=form.cleaned_data["seen_review_id"],
+                force=form.cleaned_data["force"])
+        except ReviewConflict as exc:
+            conflict = exc.latest
+            form.data = form.data.copy()
+            form.data["force"] = "1"
+            messages.warning(request, _("%(name)s 刚刚提交了这份回复的审阅。你的输入都还在;确认无误后再次提交即以你的为准。")
+                             % {"name": conflict.reviewer.name})
+        else:
+            messages.success(request, _("审阅已提交,学员会收到通知。"))
+            return redirect(_next_in_queue(request, answer))
+    return render(request, "trainer/review_answer.html", {
+        "answer": answer, "form": form, "lock": lock, "latest": latest, "conflict": conflict,
+        "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
+        "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments"),
+    }, status=400 if form.errors else 200)
+
+
+def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
+    following = quiz_selectors.review_queue(user=request.user).exclude(pk=answer.pk).first()
+    from django.urls import reverse
+
+    return reverse("trainer:review_answer", args=[following.pk]) if following else reverse("trainer:review_queue")
+
+
+@supervisor_required
+def agreement(request: HttpRequest) -> HttpResponse:
+    return render(request, "trainer/agreement.html", {"report": quiz_selectors.agreement_report(user=request.user)})
+
+
+# ----------------------------------------------------------------------------------- certification
+
+@trainee_required
+def certification(request: HttpRequest) -> HttpResponse:
+    records = selectors.certification_records(trainee_ids=[request.user.pk])
+    return render(request, "trainer/certification.html", {
+        "rounds": selectors.open_rounds_for(trainee=request.user), "records": records,
+        "current": next((r for r in records if r.is_valid), None),
+    })
+
+
+@trainee_required
+@require_POST
+def certification_start(request: HttpRequest, round_id: int) -> HttpResponse:
+    round_ = get_object_or_404(CertificationRound, pk=round_id, team_id=request.user.team_id)
+    try:
+        cert = services.certification_start(trainee=request.user, round_=round_)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("trainer:certification")
+    return redirect("quizzes:attempt_take", cert.attempt_id)
+
+
+@login_required
+def certification_result(request: HttpRequest, cert_id: int) -> HttpResponse:
+    cert = selectors.access_certification_by_id(user=request.user, cert_id=cert_id)
+    if cert.attempt.is_open:
+        if cert.trainee_id == request.user.pk:
+            return redirect("quizzes:attempt_take", cert.attempt_id)
+        raise Http404
+    answers = quiz_selectors.attempt_answers(attempt=cert.attempt)
+    items = [(a, quiz_selectors.reply_segments(reply=a.reply_text, result=a.auto_result)) for a in answers]
+    return render(request, "trainer/certification_result.html", {
+        "cert": cert, "attempt": cert.attempt, "items": items, "band": band_for(cert.attempt.total or 0),
+        "valid_until": certification_valid_until(cert),
+    })
+
+
+@login_required
+def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
+    cert = selectors.access_certification_by_id(user=request.user, cert_id=cert_id)
+    valid_until = certification_valid_until(cert)
+    if valid_until is None:
+        raise Http404
+    return render(request, "trainer/certificate.html", {
+        "cert": cert, "valid_until": valid_until, "band": band_for(cert.attempt.total or 0),
+        "verify_url": request.build_absolute_uri(f"/verify/{cert.verification_code}/"),
+    })
+
+
+def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: confirms a certificate by its code and shows only what the certificate itself says."""
+    cert = CertificationAttempt.objects.select_related("attempt", "exam", "trainee").filter(
+        verification_code=code.upper()[:24]).first()
+    valid_until = certification_valid_until(cert) if cert else None
+    return render(request, "trainer/verify.html", {
+        "cert": cert if valid_until else None, "valid_until": valid_until,
+        "is_current": bool(valid_until and valid_until >= clock.today()), "code": code[:24],
+    }, status=200 if valid_until else 404)
+
+
+@supervisor_required
+def cert_overview(request: HttpRequest) -> HttpResponse:
+    teams = selectors.teams_visible_to(user=request.user)
+    form = RoundScheduleForm(request.POST if request.method == "POST" else None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        rounds = services.rounds_create_monthly(team=data["team"], exam=data["exam"], first_month_start=data["first_day"],
+                                                months=data["months"], window_days=data["window_days"])
+        messages.success(request, _("已为“%(team)s”安排 %(n)d 轮认证。") % {"team": data["team"].name, "n": len(rounds)})
+        return redirect("trainer:cert_overview")
+    trainee_ids = list(selectors.trainees_visible_to(user=request.user).values_list("pk", flat=True))
+    return render(request, "trainer/cert_overview.html", {
+        "form": form, "alerts": selectors.certification_alerts(user=request.user),
+        "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
+        "records": selectors.certification_records(trainee_ids=trainee_ids)[:100],
+    }, status=400 if form.errors else 200)

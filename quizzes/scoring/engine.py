@@ -109,12 +109,8 @@ def _compile_unit(name: str, phrases: list[str], negatable: bool) -> _Unit:
     return _Unit(name, negatable, re.compile("|".join(patterns)) if patterns else None)
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    start: int
-    end: int
-    negated: bool
-    copied: bool
+# A phrase match: (start, end, negated, copied) in normalised positions. Tuples, because a reply makes dozens.
+_Hit = tuple[int, int, bool, bool]
 
 
 class CompiledRubric:
@@ -134,28 +130,25 @@ class CompiledRubric:
                 units.append(_compile_unit(name, phrases, negatable))
             return unit_index[name]
 
+        def concept_unit(key: str) -> int:
+            return unit_for("concept:" + key, concepts[key]["phrases"], concepts[key]["negatable"])
+
         self.criteria: list[tuple[dict[str, Any], tuple[int, ...]]] = []
         for criterion in snapshot["criteria"]:
             indexes = []
             for key in criterion.get("concepts") or ():
                 if key not in concepts:
                     raise ValueError(f"snapshot lacks concept {key!r} used by criterion {criterion['key']!r}")
-                indexes.append(unit_for("concept:" + key, concepts[key]["phrases"], concepts[key]["negatable"]))
+                indexes.append(concept_unit(key))
             if criterion.get("phrases"):
                 indexes.append(unit_for("phrases:" + criterion["key"], criterion["phrases"], True))
             self.criteria.append((criterion, tuple(indexes)))
-        self.rude_unit = (
-            unit_for("concept:" + RUDE_CONCEPT, concepts[RUDE_CONCEPT]["phrases"], concepts[RUDE_CONCEPT]["negatable"])
-            if RUDE_CONCEPT in concepts else None
-        )
-        self.invitation_unit = (
-            unit_for("concept:" + INVITATION_CONCEPT, concepts[INVITATION_CONCEPT]["phrases"],
-                     concepts[INVITATION_CONCEPT]["negatable"])
-            if INVITATION_CONCEPT in concepts else None
-        )
+        self.rude_unit = concept_unit(RUDE_CONCEPT) if RUDE_CONCEPT in concepts else None
+        self.invitation_unit = concept_unit(INVITATION_CONCEPT) if INVITATION_CONCEPT in concepts else None
+        self.covers_units = frozenset(i for c, indexes in self.criteria if c["kind"] == "covers" for i in indexes)
         self.units = tuple(units)
         self.total_weight = sum(criterion["weight"] for criterion, _ in self.criteria) or 1
-        self._buyer_grams: dict[str, frozenset[str]] = {}
+        self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
 
     def score(self, reply: str, *, buyer_text: str = "", topic_text: str = "") -> ScoreResult:
@@ -163,21 +156,18 @@ class CompiledRubric:
         norm = normalise(reply)
         text = norm.text
         content = content_only(text)
-        content_chars = len(content)
-        mask = gaming.copy_mask(text, self._cached(self._buyer_grams, buyer_text, gaming.buyer_grams))
-        hits = [self._scan(unit, text, mask) for unit in self.units]
+        mask = gaming.copy_mask(text, self._cached(self._buyer_runs, buyer_text, gaming.buyer_runs)) if buyer_text else None
+        hits = [_scan(unit, text, mask) for unit in self.units]
 
         results: list[CriterionResult] = []
         earned_total = 0.0
-        covers_found = False
         auto_fail_labels: list[str] = []
         for criterion, indexes in self.criteria:
             kind = criterion["kind"]
             weight = criterion["weight"]
             if kind == "covers":
-                found = [[(h.start, h.end) for h in hits[i] if not h.negated and not h.copied] for i in indexes]
+                found = [[(h[0], h[1]) for h in hits[i] if not h[2] and not h[3]] for i in indexes]
                 units_found = sum(1 for spans in found if spans)
-                covers_found = covers_found or units_found > 0
                 if criterion.get("mode") == "all":
                     earned = weight * units_found / len(indexes) if indexes else 0.0
                     met = units_found == len(indexes) and units_found > 0
@@ -186,13 +176,14 @@ class CompiledRubric:
                     earned = float(weight) if met else 0.0
                 spans = [span for unit_spans in found for span in unit_spans]
             elif kind == "avoids":
-                spans = [(h.start, h.end) for i in indexes for h in hits[i] if not h.negated]
+                # Copied or not, offending words are in the reply the buyer would read.
+                spans = [(h[0], h[1]) for i in indexes for h in hits[i] if not h[2]]
                 met = not spans
                 earned = float(weight) if met else 0.0
                 if not met and criterion.get("auto_fail"):
                     auto_fail_labels.append(criterion["label"])
             else:
-                met, spans = self._form(criterion, norm, content_chars, hits)
+                met, spans = self._form(criterion, text, len(content), hits)
                 earned = float(weight) if met else 0.0
             earned_total += earned
             results.append(CriterionResult(
@@ -202,14 +193,12 @@ class CompiledRubric:
                 earned=round(earned, 3),
                 max=weight,
                 met=met,
-                evidence=_evidence(norm, spans),
+                evidence=_evidence(norm, spans) if spans else (),
                 feedback=criterion.get("praise", "") if met else criterion.get("feedback", ""),
             ))
 
         total = math.floor(100 * earned_total / self.total_weight + 0.5)
-        reasons, stats = self._review(
-            norm, content, mask, hits, covers_found, topic_text,
-        )
+        reasons, stats = self._review(norm, content, mask, hits, topic_text)
         reasons.extend(
             ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
             for label in auto_fail_labels
@@ -227,9 +216,7 @@ class CompiledRubric:
         )
 
     @staticmethod
-    def _cached(cache: dict[str, frozenset[str]], key: str, build: Any) -> frozenset[str]:
-        if not key:
-            return frozenset()
+    def _cached(cache: dict[str, Any], key: str, build: Any) -> Any:
         value = cache.get(key)
         if value is None:
             if len(cache) > 256:  # scenario texts repeat; a bounded cache is plenty
@@ -237,25 +224,9 @@ class CompiledRubric:
             value = cache[key] = build(key)
         return value
 
-    @staticmethod
-    def _scan(unit: _Unit, text: str, mask: bytearray | None) -> list[_Hit]:
-        if unit.regex is None:
-            return []
-        found = []
-        for match in unit.regex.finditer(text):
-            start, end = match.span()
-            found.append(_Hit(
-                start,
-                end,
-                unit.negatable and is_negated(text, start),
-                mask is not None and mask.find(0, start, end) == -1,
-            ))
-        return found
-
     def _form(
-        self, criterion: Mapping[str, Any], norm: Normalised, content_chars: int, hits: list[list[_Hit]],
+        self, criterion: Mapping[str, Any], text: str, content_chars: int, hits: list[list[_Hit]],
     ) -> tuple[bool, list[tuple[int, int]]]:
-        text = norm.text
         check = criterion["check"]
         if check == "length":
             low = criterion.get("min")
@@ -264,8 +235,9 @@ class CompiledRubric:
         if check == "exclamations":
             limit = criterion.get("max")
             limit = DEFAULT_MAX_EXCLAMATIONS if limit is None else limit
-            marks = [(i, i + 1) for i, char in enumerate(text) if char == "!"]
-            return len(marks) <= limit, marks if len(marks) > limit else []
+            if text.count("!") <= limit:
+                return True, []
+            return False, [(i, i + 1) for i, char in enumerate(text) if char == "!"]
         if check == "polite_address":
             for word in ("亲", "您"):
                 index = text.find(word)
@@ -278,29 +250,23 @@ class CompiledRubric:
             return True, [question]
         if self.invitation_unit is not None:
             tail = len(text) * 2 // 3
-            late = [(h.start, h.end) for h in hits[self.invitation_unit] if not h.negated and h.start >= tail]
+            late = [(h[0], h[1]) for h in hits[self.invitation_unit] if not h[2] and h[0] >= tail]
             if late:
                 return True, late
         return False, []
 
     def _review(
-        self,
-        norm: Normalised,
-        content: str,
-        mask: bytearray | None,
-        hits: list[list[_Hit]],
-        covers_found: bool,
-        topic_text: str,
+        self, norm: Normalised, content: str, mask: bytearray | None, hits: list[list[_Hit]], topic_text: str,
     ) -> tuple[list[ReviewReason], dict[str, Any]]:
         text = norm.text
         content_chars = len(content)
         reasons: list[str] = []
+        ratio = gaming.copied_ratio(text, mask, content_chars)
         stats: dict[str, Any] = {
             "content_chars": content_chars,
             "exclamations": text.count("!"),
+            "copied_ratio": round(ratio, 3),
         }
-        ratio = gaming.copied_ratio(text, mask, content_chars)
-        stats["copied_ratio"] = round(ratio, 3)
         if content_chars < gaming.TOO_SHORT_CHARS:
             reasons.append(REVIEW_TOO_SHORT)
         if ratio >= gaming.COPIED_RATIO_LIMIT:
@@ -313,26 +279,55 @@ class CompiledRubric:
             if gibberish.is_gibberish:
                 reasons.append(REVIEW_GIBBERISH)
 
-        covered = bytearray(len(text))
-        for unit_hits in hits:
-            for hit in unit_hits:
-                covered[hit.start:hit.end] = b"\x01" * (hit.end - hit.start)
+        covered = _merge([(h[0], h[1]) for unit_hits in hits for h in unit_hits])
         stuffing = gaming.stuffing_features(text, covered, norm.breaks, content_chars)
         stats["keyword_coverage"] = round(stuffing.coverage, 3)
+        stats["other_ratio"] = round(stuffing.other_ratio, 3)
         stats["function_ratio"] = round(stuffing.function_ratio, 3)
         stats["segments"] = stuffing.segments
+        stats["keyword_segment_share"] = round(stuffing.keyword_segment_share, 3)
         if content_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
             reasons.append(REVIEW_KEYWORD_STUFFING)
 
-        if topic_text and not covers_found:
+        # Any phrase of a covers criterion, even negated or copied, shows the reply is about the scenario.
+        on_topic = any(hits[i] for i in self.covers_units)
+        if topic_text and not on_topic:
             overlap = gaming.topic_overlap(content, self._cached(self._topic_bigrams, topic_text, gaming.topic_bigrams))
             stats["topic_overlap"] = round(overlap, 3)
             if overlap < gaming.OFF_TOPIC_OVERLAP:
                 reasons.append(REVIEW_OFF_TOPIC)
 
-        if self.rude_unit is not None and any(not hit.negated for hit in hits[self.rude_unit]):
+        if self.rude_unit is not None and any(not hit[2] for hit in hits[self.rude_unit]):
             reasons.append(REVIEW_RUDE)
         return [ReviewReason(code, REVIEW_MESSAGES[code]) for code in reasons], stats
+
+
+def _scan(unit: _Unit, text: str, mask: bytearray | None) -> list[_Hit]:
+    """Every match of the unit's phrases, marked negated and/or copied."""
+    if unit.regex is None:
+        return []
+    found = []
+    for match in unit.regex.finditer(text):
+        start, end = match.span()
+        found.append((
+            start,
+            end,
+            unit.negatable and is_negated(text, start),
+            mask is not None and mask.find(0, start, end) == -1,
+        ))
+    return found
+
+
+def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping ones joined (touching ones stay apart)."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start < merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _last_clause_question(text: str) -> tuple[int, int] | None:
@@ -350,15 +345,7 @@ def _last_clause_question(text: str) -> tuple[int, int] | None:
 
 
 def _evidence(norm: Normalised, spans: list[tuple[int, int]]) -> tuple[Span, ...]:
-    if not spans:
-        return ()
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return tuple(Span(*norm.original_span(start, end)) for start, end in merged)
+    return tuple(Span(*norm.original_span(start, end)) for start, end in _merge(spans))
 
 
 _compiled_by_hash: dict[str, CompiledRubric] = {}

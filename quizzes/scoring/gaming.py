@@ -1,12 +1,16 @@
 """Checks that catch replies written to game the rubric rather than to help the buyer."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from .common_chars import COMMON_CHARS
 from .text import BOUNDARY_CHARS, content_only, normalise
+
+_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+_SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
 COPIED_RATIO_LIMIT = 0.6
@@ -16,32 +20,54 @@ GIBBERISH_MIN_CHARS = 8
 GIBBERISH_DISTINCT_RATIO = 0.3
 GIBBERISH_COMMON_RATIO = 0.5
 GIBBERISH_CJK_RATIO = 0.3
+# Measured on the bank: keyword salads have other_ratio 0 and every segment a keyword segment; model answers
+# and their halves have other_ratio >= 0.17 and at most two thirds keyword segments.
 STUFFING_MIN_COVERAGE = 0.35
-STUFFING_DENSE_COVERAGE = 0.75
-STUFFING_FUNCTION_RATIO = 0.1
-STUFFING_SEGMENT_SHARE = 0.6
-STUFFING_SEGMENT_COVERED = 0.8
+STUFFING_OTHER_RATIO = 0.1
+STUFFING_MIN_SEGMENTS = 3
+STUFFING_SEGMENT_SHARE = 0.75
+STUFFING_SEGMENT_SLACK = 1  # uncovered, non-glue characters a keyword segment may hold
 
 # Characters that glue a real sentence together; a list of keywords has almost none outside its keywords.
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲")
+# Character classes instead of per-character loops: counting through the regex engine is many times faster.
+_FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
+_UNCOMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
 
 
-def buyer_grams(buyer_text: str) -> frozenset[str]:
-    """Every run of COPY_RUN normalised characters in the buyer's message."""
+@dataclass(frozen=True, slots=True)
+class BuyerRuns:
+    """The buyer's message cut into overlapping runs of COPY_RUN characters, and a regex finding any of them."""
+
+    grams: frozenset[str]
+    regex: re.Pattern[str] | None
+
+
+def buyer_runs(buyer_text: str) -> BuyerRuns:
+    """Prepare the buyer's message for the copy check (cache the result per scenario)."""
     text = normalise(buyer_text).text
-    return frozenset(text[i:i + COPY_RUN] for i in range(len(text) - COPY_RUN + 1))
+    grams = frozenset(text[i:i + COPY_RUN] for i in range(len(text) - COPY_RUN + 1))
+    pattern = "|".join(sorted(map(re.escape, grams)))
+    return BuyerRuns(grams, re.compile(pattern) if grams else None)
 
 
-def copy_mask(text: str, grams: frozenset[str]) -> bytearray | None:
+def copy_mask(text: str, runs: BuyerRuns) -> bytearray | None:
     """1 for every character of `text` inside a run also found in the buyer's message; None when nothing is."""
-    if not grams:
+    if runs.regex is None:
         return None
     mask: bytearray | None = None
-    for i in range(len(text) - COPY_RUN + 1):
-        if text[i:i + COPY_RUN] in grams:
-            if mask is None:
-                mask = bytearray(len(text))
-            mask[i:i + COPY_RUN] = b"\x01" * COPY_RUN
+    grams = runs.grams
+    position = 0
+    while (match := runs.regex.search(text, position)) is not None:
+        start = match.start()
+        end = start + COPY_RUN
+        # Extend while the next overlapping run is copied too.
+        while end < len(text) and text[end - COPY_RUN + 1:end + 1] in grams:
+            end += 1
+        if mask is None:
+            mask = bytearray(len(text))
+        mask[start:end] = b"\x01" * (end - start)
+        position = end - COPY_RUN + 2
     return mask
 
 
@@ -49,8 +75,19 @@ def copied_ratio(text: str, mask: bytearray | None, content_chars: int) -> float
     """Share of the reply's content characters that were copied from the buyer."""
     if mask is None or not content_chars:
         return 0.0
-    copied = sum(1 for i, char in enumerate(text) if mask[i] and char.isalnum())
+    copied = sum(len(content_only(text[start:end])) for start, end in _runs(mask))
     return copied / content_chars
+
+
+def _runs(mask: bytearray) -> list[tuple[int, int]]:
+    runs = []
+    start = mask.find(1)
+    while start >= 0:
+        end = mask.find(0, start)
+        end = len(mask) if end < 0 else end
+        runs.append((start, end))
+        start = mask.find(1, end)
+    return runs
 
 
 def topic_bigrams(topic_text: str) -> frozenset[str]:
@@ -89,11 +126,11 @@ def gibberish_features(content: str) -> GibberishFeatures | None:
     """Character statistics of the reply's content, or None when it is too short to judge."""
     if len(content) < GIBBERISH_MIN_CHARS:
         return None
-    cjk = [char for char in content if "\u4e00" <= char <= "\u9fff" or "\u3400" <= char <= "\u4dbf"]
-    common = sum(1 for char in cjk if char in COMMON_CHARS)
+    cjk = "".join(_CJK_RUN.findall(content))
+    uncommon = len(_UNCOMMON.findall(cjk))
     return GibberishFeatures(
         # Replies in this trainer are Chinese; with no Chinese at all there is nothing to judge.
-        common_ratio=common / len(cjk) if cjk else 0.0,
+        common_ratio=(len(cjk) - uncommon) / len(cjk) if cjk else 0.0,
         distinct_ratio=len(set(content)) / len(content),
         cjk_ratio=len(cjk) / len(content),
     )
@@ -104,57 +141,63 @@ class StuffingFeatures:
     """Numbers behind the keyword-stuffing verdict."""
 
     coverage: float  # share of content characters inside some phrase match
-    function_ratio: float  # share of content characters that are function words outside phrase matches
+    other_ratio: float  # share that is neither phrase nor function word: what real sentences are made of
+    function_ratio: float  # share that is function words outside phrase matches
     segments: int
-    covered_segment_share: float  # share of segments that are (nearly) all phrase
+    keyword_segment_share: float  # share of segments that are phrases plus at most glue
 
     @property
     def is_stuffing(self) -> bool:
         """A list of rubric phrases rather than sentences."""
         if self.coverage < STUFFING_MIN_COVERAGE:
             return False
-        return (
-            self.coverage >= STUFFING_DENSE_COVERAGE
-            or self.function_ratio < STUFFING_FUNCTION_RATIO
-            or (self.segments >= 3 and self.covered_segment_share >= STUFFING_SEGMENT_SHARE)
+        return self.other_ratio < STUFFING_OTHER_RATIO or (
+            self.segments >= STUFFING_MIN_SEGMENTS and self.keyword_segment_share >= STUFFING_SEGMENT_SHARE
         )
 
 
-def stuffing_features(text: str, covered: bytearray, breaks: frozenset[int], content_chars: int) -> StuffingFeatures:
-    """Measure how much of the reply is phrase matches and how it is cut into segments."""
-    covered_content = 0
-    free_function = 0
-    segments = 0
-    covered_segments = 0
-    segment_chars = 0
-    segment_covered = 0
-    for index, char in enumerate(text):
-        if char in BOUNDARY_CHARS or index in breaks:
-            if segment_chars:
-                segments += 1
-                covered_segments += segment_covered >= STUFFING_SEGMENT_COVERED * segment_chars
-            segment_chars = segment_covered = 0
-            if char in BOUNDARY_CHARS:
-                continue
-        if not char.isalnum():
-            continue
-        segment_chars += 1
-        if covered[index]:
-            covered_content += 1
-            segment_covered += 1
-        elif char in FUNCTION_CHARS:
-            free_function += 1
-    if segment_chars:
-        segments += 1
-        covered_segments += segment_covered >= STUFFING_SEGMENT_COVERED * segment_chars
+def stuffing_features(
+    text: str, covered: list[tuple[int, int]], breaks: frozenset[int], content_chars: int,
+) -> StuffingFeatures:
+    """Measure how much of the reply is phrase matches, glue words and anything else, segment by segment.
+
+    `covered` holds the merged spans of every phrase match, sorted.
+    """
+    masked = _masked(text, covered, breaks)
+    uncovered = content_only(masked)  # NUL, standing for covered characters, is not content
+    function_chars = len(_FUNCTION.findall(uncovered))
+    segments = _SEGMENT_SPLIT.split(masked)
+    segment_count = sum(1 for segment in segments if segment)
     if not content_chars:
-        return StuffingFeatures(0.0, 0.0, segments, 0.0)
+        return StuffingFeatures(0.0, 1.0, 0.0, segment_count, 0.0)
+    coverage = (content_chars - len(uncovered)) / content_chars
+    keyword_segments = 0
+    if coverage >= STUFFING_MIN_COVERAGE:  # below that it is not stuffing, whatever the segments look like
+        for segment in segments:
+            if "\x00" in segment:
+                rest = content_only(segment)
+                keyword_segments += len(rest) - len(_FUNCTION.findall(rest)) <= STUFFING_SEGMENT_SLACK
     return StuffingFeatures(
-        coverage=covered_content / content_chars,
-        function_ratio=free_function / content_chars,
-        segments=segments,
-        covered_segment_share=covered_segments / segments if segments else 0.0,
+        coverage=coverage,
+        other_ratio=(len(uncovered) - function_chars) / content_chars,
+        function_ratio=function_chars / content_chars,
+        segments=segment_count,
+        keyword_segment_share=keyword_segments / segment_count if segment_count else 0.0,
     )
+
+
+def _masked(text: str, covered: list[tuple[int, int]], breaks: frozenset[int]) -> str:
+    """The text with covered characters as NUL and a newline where white space was removed."""
+    cuts = sorted({0, len(text), *breaks, *(edge for span in covered for edge in span)})
+    ends = dict(covered)
+    pieces = []
+    inside_until = -1
+    for left, right in zip(cuts, cuts[1:]):
+        if left in breaks:
+            pieces.append("\n")
+        inside_until = ends.get(left, inside_until)
+        pieces.append("\x00" * (right - left) if left < inside_until else text[left:right])
+    return "".join(pieces)
 
 
 def keyword_salad(rubric_or_snapshot: Any, lexicon: Mapping[str, Any] | None = None) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Clause boundaries after normalisation (full-width punctuation has become ASCII by then).
-BOUNDARY_CHARS = ",。!?;、~…:.\n—｡"
+BOUNDARY_CHARS = ",。!?;、~…:.\n—｡〜"
 GAP_MAX = 6
 NEGATION_WINDOW = 6
 
@@ -22,6 +23,7 @@ NON_NEGATORS = (
     "辨别", "鉴别", "埋没", "出没",
 )
 NEGATOR_CHARS = frozenset(word[0] for word in NEGATORS)
+_NEGATOR_CHAR = re.compile("[" + "".join(sorted(NEGATOR_CHARS)) + "]")
 # For each negator character, the non-negator words holding it and where in the word it stands.
 _NON_NEGATORS_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
     char: tuple(
@@ -31,25 +33,7 @@ _NON_NEGATORS_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
 }
 
 
-def _fold_table() -> dict[int, int]:
-    """Character map for str.translate: NFKC where it is one character to one, then lower case."""
-    ranges = [
-        (0x41, 0x5A), (0x2000, 0x206F), (0x2460, 0x24FF), (0x2E80, 0x2FDF), (0x3000, 0x303F),
-        (0xF900, 0xFAFF), (0xFE10, 0xFE6F), (0xFF01, 0xFFEF),
-    ]
-    table: dict[int, int] = {}
-    for low, high in ranges:
-        for code in range(low, high + 1):
-            char = chr(code)
-            folded = unicodedata.normalize("NFKC", char).lower()
-            # Expansions (… to ..., ⑩ to 10) would shift offsets, so only 1:1 foldings are kept.
-            if len(folded) == 1 and folded != char:
-                table[code] = ord(folded)
-    table[0x301C] = ord("~")  # wave dash, typed as a tilde on many phones
-    return table
-
-
-_FOLD = _fold_table()
+_GUARD = "\ue000"  # private-use stand-in for …, which NFKC would expand to three dots
 _WHITESPACE = re.compile(r"\s+")
 _NON_CONTENT = re.compile(r"[\W_]+")
 
@@ -72,14 +56,25 @@ class Normalised:
         return self.offsets[start], self.offsets[end - 1] + 1
 
 
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    folded = unicodedata.normalize("NFKC", char).lower()
+    return folded if len(folded) == 1 else char
+
+
 def fold(text: str) -> str:
-    """Full-width to half-width and upper to lower case, one character for one."""
-    return text.translate(_FOLD)
+    """NFKC (full width to half width) and lower case, one character for one."""
+    guarded = "…" in text
+    folded = unicodedata.normalize("NFKC", text.replace("…", _GUARD) if guarded else text).lower()
+    if len(folded) != len(text):
+        # Some character expanded (㎏, ⑩) or combined: fold one by one, keeping expanding ones as they are.
+        return "".join(map(_fold_char, text))
+    return folded.replace(_GUARD, "…") if guarded else folded
 
 
 def normalise(text: str) -> Normalised:
     """Fold the text and drop white space; a run of white space holding a newline becomes one newline."""
-    folded = text.translate(_FOLD)
+    folded = fold(text)
     if not _WHITESPACE.search(folded):
         return Normalised(folded, None, frozenset())
     pieces: list[str] = []
@@ -137,7 +132,10 @@ def _non_negator_end(text: str, index: int) -> int:
 
 def is_negated(text: str, start: int) -> bool:
     """True when an odd number of negators stand in the same clause within six characters before `start`."""
-    index = clause_start(text, start, max(0, start - NEGATION_WINDOW))
+    low = max(0, start - NEGATION_WINDOW)
+    if _NEGATOR_CHAR.search(text, low, start) is None:  # the usual case, decided without a Python loop
+        return False
+    index = clause_start(text, start, low)
     count = 0
     while index < start:
         if text[index] not in NEGATOR_CHARS:
@@ -152,4 +150,6 @@ def is_negated(text: str, start: int) -> bool:
                 count += 1
                 index += len(word)
                 break
+        else:  # 无 without 法
+            index += 1
     return count % 2 == 1

@@ -13,3 +13,6 @@
     });
   });
 })();
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});

@@ -1,0 +1,46 @@
+"""Agreement between the automatic scorer and supervisors (pure Python)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+
+def band_of(total: float, *, width: int = 10) -> int:
+    """0–100 totals grouped into bands of `width` (100 joins the top band)."""
+    return min(int(total) // width, (100 // width) - 1) if width < 100 else 0
+
+
+def quadratic_weighted_kappa(first: Sequence[int], second: Sequence[int], *, categories: int) -> float | None:
+    """Cohen's kappa with quadratic weights between two raters over categories 0..categories-1.
+
+    1.0 is perfect agreement, 0 is chance level; None when it is undefined (fewer than two ratings or
+    both raters constant on the same value).
+    """
+    if len(first) != len(second):
+        raise ValueError("both raters must rate the same items")
+    n = len(first)
+    if n < 2 or categories < 2:
+        return None
+    observed = [[0.0] * categories for _ in range(categories)]
+    for a, b in zip(first, second):
+        observed[a][b] += 1
+    hist_a = [sum(row) for row in observed]
+    hist_b = [sum(observed[i][j] for i in range(categories)) for j in range(categories)]
+    numerator = denominator = 0.0
+    for i in range(categories):
+        for j in range(categories):
+            weight = (i - j) ** 2 / (categories - 1) ** 2
+            expected = hist_a[i] * hist_b[j] / n
+            numerator += weight * observed[i][j]
+            denominator += weight * expected
+    if denominator == 0:
+        return None if numerator == 0 and len(set(first) | set(second)) == 1 else 1.0
+    return 1.0 - numerator / denominator
+
+
+def totals_kappa(auto_totals: Sequence[float], final_totals: Sequence[float], *, width: int = 10) -> float | None:
+    """Quadratic-weighted kappa of automatic vs final totals, compared in bands of `width` points."""
+    categories = 100 // width
+    return quadratic_weighted_kappa(
+        [band_of(t, width=width) for t in auto_totals], [band_of(t, width=width) for t in final_totals],
+        categories=categories,
+    )
