@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from . import gaming
 from .lexicon import Lexicon
@@ -42,6 +42,7 @@ DEFAULT_MAX_EXCLAMATIONS = 1
 QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
 
+_ONES = b"\x01" * 4096
 _GAP = "[^" + re.escape(BOUNDARY_CHARS) + "]{0," + str(GAP_MAX) + "}?"
 
 
@@ -113,6 +114,23 @@ def _compile_unit(name: str, phrases: list[str], negatable: bool) -> _Unit:
 _Hit = tuple[int, int, bool, bool]
 
 
+class _Spec(NamedTuple):
+    """A criterion of the snapshot, unpacked once so scoring reads attributes instead of dict keys."""
+
+    key: str
+    label: str
+    kind: str
+    weight: int
+    units: tuple[int, ...]
+    mode_all: bool
+    auto_fail: bool
+    check: str | None
+    min: int | None
+    max: int | None
+    feedback: str
+    praise: str
+
+
 class CompiledRubric:
     """A snapshot prepared for scoring many replies: one regex per concept, caches for the scenario texts."""
 
@@ -133,7 +151,7 @@ class CompiledRubric:
         def concept_unit(key: str) -> int:
             return unit_for("concept:" + key, concepts[key]["phrases"], concepts[key]["negatable"])
 
-        self.criteria: list[tuple[dict[str, Any], tuple[int, ...]]] = []
+        self.criteria: list[_Spec] = []
         for criterion in snapshot["criteria"]:
             indexes = []
             for key in criterion.get("concepts") or ():
@@ -142,12 +160,18 @@ class CompiledRubric:
                 indexes.append(concept_unit(key))
             if criterion.get("phrases"):
                 indexes.append(unit_for("phrases:" + criterion["key"], criterion["phrases"], True))
-            self.criteria.append((criterion, tuple(indexes)))
+            self.criteria.append(_Spec(
+                key=criterion["key"], label=criterion["label"], kind=criterion["kind"], weight=criterion["weight"],
+                units=tuple(indexes), mode_all=criterion.get("mode") == "all",
+                auto_fail=bool(criterion.get("auto_fail")), check=criterion.get("check"),
+                min=criterion.get("min"), max=criterion.get("max"),
+                feedback=criterion.get("feedback") or "", praise=criterion.get("praise") or "",
+            ))
         self.rude_unit = concept_unit(RUDE_CONCEPT) if RUDE_CONCEPT in concepts else None
         self.invitation_unit = concept_unit(INVITATION_CONCEPT) if INVITATION_CONCEPT in concepts else None
-        self.covers_units = frozenset(i for c, indexes in self.criteria if c["kind"] == "covers" for i in indexes)
+        self.covers_units = tuple(sorted({i for c in self.criteria if c.kind == "covers" for i in c.units}))
         self.units = tuple(units)
-        self.total_weight = sum(criterion["weight"] for criterion, _ in self.criteria) or 1
+        self.total_weight = sum(c.weight for c in self.criteria) or 1
         self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
 
@@ -162,39 +186,38 @@ class CompiledRubric:
         results: list[CriterionResult] = []
         earned_total = 0.0
         auto_fail_labels: list[str] = []
-        for criterion, indexes in self.criteria:
-            kind = criterion["kind"]
-            weight = criterion["weight"]
+        for spec in self.criteria:
+            kind = spec.kind
+            weight = spec.weight
             if kind == "covers":
-                found = [[(h[0], h[1]) for h in hits[i] if not h[2] and not h[3]] for i in indexes]
-                units_found = sum(1 for spans in found if spans)
-                if criterion.get("mode") == "all":
-                    earned = weight * units_found / len(indexes) if indexes else 0.0
-                    met = units_found == len(indexes) and units_found > 0
+                spans = []
+                units_found = 0
+                for i in spec.units:
+                    valid = [(h[0], h[1]) for h in hits[i] if not h[2] and not h[3]]
+                    if valid:
+                        units_found += 1
+                        spans += valid
+                if spec.mode_all:
+                    earned = weight * units_found / len(spec.units) if spec.units else 0.0
+                    met = units_found == len(spec.units) and units_found > 0
                 else:
                     met = units_found > 0
                     earned = float(weight) if met else 0.0
-                spans = [span for unit_spans in found for span in unit_spans]
             elif kind == "avoids":
                 # Copied or not, offending words are in the reply the buyer would read.
-                spans = [(h[0], h[1]) for i in indexes for h in hits[i] if not h[2]]
+                spans = [(h[0], h[1]) for i in spec.units for h in hits[i] if not h[2]]
                 met = not spans
                 earned = float(weight) if met else 0.0
-                if not met and criterion.get("auto_fail"):
-                    auto_fail_labels.append(criterion["label"])
+                if not met and spec.auto_fail:
+                    auto_fail_labels.append(spec.label)
             else:
-                met, spans = self._form(criterion, text, len(content), hits)
+                met, spans = self._form(spec, text, len(content), hits)
                 earned = float(weight) if met else 0.0
             earned_total += earned
             results.append(CriterionResult(
-                key=criterion["key"],
-                label=criterion["label"],
-                kind=kind,
-                earned=round(earned, 3),
-                max=weight,
-                met=met,
-                evidence=_evidence(norm, spans) if spans else (),
-                feedback=criterion.get("praise", "") if met else criterion.get("feedback", ""),
+                spec.key, spec.label, kind, earned, weight, met,
+                _evidence(norm, spans) if spans else (),
+                spec.praise if met else spec.feedback,
             ))
 
         total = math.floor(100 * earned_total / self.total_weight + 0.5)
@@ -225,16 +248,15 @@ class CompiledRubric:
         return value
 
     def _form(
-        self, criterion: Mapping[str, Any], text: str, content_chars: int, hits: list[list[_Hit]],
+        self, spec: _Spec, text: str, content_chars: int, hits: list[list[_Hit]],
     ) -> tuple[bool, list[tuple[int, int]]]:
-        check = criterion["check"]
+        check = spec.check
         if check == "length":
-            low = criterion.get("min")
-            high = criterion.get("max")
+            low = spec.min
+            high = spec.max
             return (low is None or content_chars >= low) and (high is None or content_chars <= high), []
         if check == "exclamations":
-            limit = criterion.get("max")
-            limit = DEFAULT_MAX_EXCLAMATIONS if limit is None else limit
+            limit = DEFAULT_MAX_EXCLAMATIONS if spec.max is None else spec.max
             if text.count("!") <= limit:
                 return True, []
             return False, [(i, i + 1) for i, char in enumerate(text) if char == "!"]
@@ -261,44 +283,45 @@ class CompiledRubric:
         text = norm.text
         content_chars = len(content)
         reasons: list[str] = []
-        ratio = gaming.copied_ratio(text, mask, content_chars)
-        stats: dict[str, Any] = {
-            "content_chars": content_chars,
-            "exclamations": text.count("!"),
-            "copied_ratio": round(ratio, 3),
-        }
         if content_chars < gaming.TOO_SHORT_CHARS:
             reasons.append(REVIEW_TOO_SHORT)
-        if ratio >= gaming.COPIED_RATIO_LIMIT:
+        copied = gaming.copied_ratio(text, mask, content_chars)
+        if copied >= gaming.COPIED_RATIO_LIMIT:
             reasons.append(REVIEW_COPIED_BUYER)
-
         gibberish = gaming.gibberish_features(content)
-        if gibberish is not None:
-            stats["common_ratio"] = round(gibberish.common_ratio, 3)
-            stats["distinct_ratio"] = round(gibberish.distinct_ratio, 3)
-            if gibberish.is_gibberish:
-                reasons.append(REVIEW_GIBBERISH)
+        if gibberish is not None and gibberish.is_gibberish:
+            reasons.append(REVIEW_GIBBERISH)
 
-        covered = _merge([(h[0], h[1]) for unit_hits in hits for h in unit_hits])
-        stuffing = gaming.stuffing_features(text, covered, norm.breaks, content_chars)
-        stats["keyword_coverage"] = round(stuffing.coverage, 3)
-        stats["other_ratio"] = round(stuffing.other_ratio, 3)
-        stats["function_ratio"] = round(stuffing.function_ratio, 3)
-        stats["segments"] = stuffing.segments
-        stats["keyword_segment_share"] = round(stuffing.keyword_segment_share, 3)
+        flags = bytearray(len(text))
+        for unit_hits in hits:
+            for start, end, _, _ in unit_hits:
+                flags[start:end] = _ONES[: end - start]
+        stuffing = gaming.stuffing_features(text, gaming.runs(flags), norm.breaks, content_chars)
         if content_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
             reasons.append(REVIEW_KEYWORD_STUFFING)
 
+        overlap = None
         # Any phrase of a covers criterion, even negated or copied, shows the reply is about the scenario.
-        on_topic = any(hits[i] for i in self.covers_units)
-        if topic_text and not on_topic:
+        if topic_text and not any(hits[i] for i in self.covers_units):
             overlap = gaming.topic_overlap(content, self._cached(self._topic_bigrams, topic_text, gaming.topic_bigrams))
-            stats["topic_overlap"] = round(overlap, 3)
             if overlap < gaming.OFF_TOPIC_OVERLAP:
                 reasons.append(REVIEW_OFF_TOPIC)
 
         if self.rude_unit is not None and any(not hit[2] for hit in hits[self.rude_unit]):
             reasons.append(REVIEW_RUDE)
+        stats: dict[str, Any] = {
+            "content_chars": content_chars,
+            "exclamations": text.count("!"),
+            "copied_ratio": round(copied, 3),
+            "common_ratio": None if gibberish is None else round(gibberish.common_ratio, 3),
+            "distinct_ratio": None if gibberish is None else round(gibberish.distinct_ratio, 3),
+            "keyword_coverage": round(stuffing.coverage, 3),
+            "other_ratio": round(stuffing.other_ratio, 3),
+            "function_ratio": round(stuffing.function_ratio, 3),
+            "segments": stuffing.segments,
+            "keyword_segment_share": round(stuffing.keyword_segment_share, 3),
+            "topic_overlap": None if overlap is None else round(overlap, 3),
+        }
         return [ReviewReason(code, REVIEW_MESSAGES[code]) for code in reasons], stats
 
 
@@ -345,7 +368,11 @@ def _last_clause_question(text: str) -> tuple[int, int] | None:
 
 
 def _evidence(norm: Normalised, spans: list[tuple[int, int]]) -> tuple[Span, ...]:
-    return tuple(Span(*norm.original_span(start, end)) for start, end in _merge(spans))
+    if len(spans) > 1:
+        spans = _merge(spans)
+    if norm.offsets is None:
+        return tuple(Span(start, end) for start, end in spans)
+    return tuple(Span(*norm.original_span(start, end)) for start, end in spans)
 
 
 _compiled_by_hash: dict[str, CompiledRubric] = {}

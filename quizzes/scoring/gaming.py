@@ -4,12 +4,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .common_chars import COMMON_CHARS
 from .text import BOUNDARY_CHARS, content_only, normalise
 
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
 _SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
@@ -32,7 +31,9 @@ STUFFING_SEGMENT_SLACK = 1  # uncovered, non-glue characters a keyword segment m
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲")
 # Character classes instead of per-character loops: counting through the regex engine is many times faster.
 _FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
-_UNCOMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
+
+
+_NOT_COMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,11 +76,12 @@ def copied_ratio(text: str, mask: bytearray | None, content_chars: int) -> float
     """Share of the reply's content characters that were copied from the buyer."""
     if mask is None or not content_chars:
         return 0.0
-    copied = sum(len(content_only(text[start:end])) for start, end in _runs(mask))
+    copied = sum(len(content_only(text[start:end])) for start, end in runs(mask))
     return copied / content_chars
 
 
-def _runs(mask: bytearray) -> list[tuple[int, int]]:
+def runs(mask: bytearray) -> list[tuple[int, int]]:
+    """(start, end) of every run of non-zero bytes."""
     runs = []
     start = mask.find(1)
     while start >= 0:
@@ -104,8 +106,7 @@ def topic_overlap(content: str, bigrams: frozenset[str]) -> float:
     return len(own & bigrams) / len(own)
 
 
-@dataclass(frozen=True, slots=True)
-class GibberishFeatures:
+class GibberishFeatures(NamedTuple):
     """Numbers behind the gibberish verdict."""
 
     common_ratio: float
@@ -126,18 +127,19 @@ def gibberish_features(content: str) -> GibberishFeatures | None:
     """Character statistics of the reply's content, or None when it is too short to judge."""
     if len(content) < GIBBERISH_MIN_CHARS:
         return None
-    cjk = "".join(_CJK_RUN.findall(content))
-    uncommon = len(_UNCOMMON.findall(cjk))
+    # One findall for everything that is not a common Chinese character: a short list for normal replies.
+    suspects = _NOT_COMMON.findall(content)
+    uncommon = sum(1 for char in suspects if "\u3400" <= char <= "\u9fff")
+    cjk = len(content) - len(suspects) + uncommon
     return GibberishFeatures(
         # Replies in this trainer are Chinese; with no Chinese at all there is nothing to judge.
-        common_ratio=(len(cjk) - uncommon) / len(cjk) if cjk else 0.0,
+        common_ratio=(cjk - uncommon) / cjk if cjk else 0.0,
         distinct_ratio=len(set(content)) / len(content),
-        cjk_ratio=len(cjk) / len(content),
+        cjk_ratio=cjk / len(content),
     )
 
 
-@dataclass(frozen=True, slots=True)
-class StuffingFeatures:
+class StuffingFeatures(NamedTuple):
     """Numbers behind the keyword-stuffing verdict."""
 
     coverage: float  # share of content characters inside some phrase match
@@ -163,23 +165,29 @@ def stuffing_features(
 
     `covered` holds the merged spans of every phrase match, sorted.
     """
+    if not content_chars:
+        return StuffingFeatures(0.0, 1.0, 0.0, 0, 0.0)
+    # Phrases are (almost always) all content characters, so the span lengths bound the coverage from
+    # above; when even that is low, the reply is not stuffed and the costlier measures are skipped.
+    if sum(end - start for start, end in covered) < STUFFING_MIN_COVERAGE * content_chars:
+        return StuffingFeatures(sum(end - start for start, end in covered) / content_chars, 1.0, 0.0, 0, 0.0)
     masked = _masked(text, covered, breaks)
     uncovered = content_only(masked)  # NUL, standing for covered characters, is not content
     function_chars = len(_FUNCTION.findall(uncovered))
     segments = _SEGMENT_SPLIT.split(masked)
     segment_count = sum(1 for segment in segments if segment)
-    if not content_chars:
-        return StuffingFeatures(0.0, 1.0, 0.0, segment_count, 0.0)
     coverage = (content_chars - len(uncovered)) / content_chars
+    other_ratio = (len(uncovered) - function_chars) / content_chars
     keyword_segments = 0
-    if coverage >= STUFFING_MIN_COVERAGE:  # below that it is not stuffing, whatever the segments look like
+    # Segments only decide when coverage is high and the other-characters test has not already decided.
+    if coverage >= STUFFING_MIN_COVERAGE and other_ratio >= STUFFING_OTHER_RATIO:
         for segment in segments:
             if "\x00" in segment:
                 rest = content_only(segment)
                 keyword_segments += len(rest) - len(_FUNCTION.findall(rest)) <= STUFFING_SEGMENT_SLACK
     return StuffingFeatures(
         coverage=coverage,
-        other_ratio=(len(uncovered) - function_chars) / content_chars,
+        other_ratio=other_ratio,
         function_ratio=function_chars / content_chars,
         segments=segment_count,
         keyword_segment_share=keyword_segments / segment_count if segment_count else 0.0,
@@ -188,15 +196,21 @@ def stuffing_features(
 
 def _masked(text: str, covered: list[tuple[int, int]], breaks: frozenset[int]) -> str:
     """The text with covered characters as NUL and a newline where white space was removed."""
-    cuts = sorted({0, len(text), *breaks, *(edge for span in covered for edge in span)})
-    ends = dict(covered)
+    if breaks:
+        # Rare (replies with spaces): mark the breaks first, shifting spans past each inserted newline.
+        marks = sorted(breaks)
+        text = "".join(text[left:right] + "\n" for left, right in zip([0, *marks], marks)) + text[marks[-1]:]
+        covered = [
+            (start + sum(1 for mark in marks if mark <= start), end + sum(1 for mark in marks if mark < end))
+            for start, end in covered
+        ]
     pieces = []
-    inside_until = -1
-    for left, right in zip(cuts, cuts[1:]):
-        if left in breaks:
-            pieces.append("\n")
-        inside_until = ends.get(left, inside_until)
-        pieces.append("\x00" * (right - left) if left < inside_until else text[left:right])
+    position = 0
+    for start, end in covered:
+        pieces.append(text[position:start])
+        pieces.append("\x00" * (end - start))
+        position = end
+    pieces.append(text[position:])
     return "".join(pieces)
 
 

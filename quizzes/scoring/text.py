@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Clause boundaries after normalisation (full-width punctuation has become ASCII by then).
 BOUNDARY_CHARS = ",。!?;、~…:.\n—｡〜"
@@ -38,8 +38,7 @@ _WHITESPACE = re.compile(r"\s+")
 _NON_CONTENT = re.compile(r"[\W_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Normalised:
+class Normalised(NamedTuple):
     """A reply prepared for matching: `text[i]` came from `original[offsets[i]]`."""
 
     text: str

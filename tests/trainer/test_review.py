@@ -1,0 +1,190 @@
+"""Supervisor review: queue order, overrides per criterion, comments, locks, conflicts, notifications."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from courses import clock
+from quizzes import selectors as quiz_selectors
+from quizzes.models import Answer, Review, Scenario
+from tests.factories import user_create
+from tests.trainer.conftest import submit_reply
+from trainer.models import Notification
+
+
+@pytest.fixture
+def answers(content, people):
+    scenarios = list(Scenario.objects.order_by("slug")[:3])
+    good = submit_reply(people.trainee, scenarios[0], scenarios[0].model_answer)
+    flagged = submit_reply(people.trainee, scenarios[1], "不行")
+    near = submit_reply(people.teammate, scenarios[2], scenarios[2].model_answer[: len(scenarios[2].model_answer) // 2])
+    outsider = submit_reply(people.outsider, scenarios[0], scenarios[0].model_answer)
+    return {"good": good, "flagged": flagged, "near": near, "outsider": outsider}
+
+
+def review_data(answer, **points):
+    data = {f"points_{c['key']}": points.get(c["key"], c["earned"]) for c in answer.auto_result["criteria"]}
+    return data
+
+
+def test_queue_is_ordered_by_need_and_scoped_to_teams(answers, people):
+    queue = list(quiz_selectors.review_queue(user=people.supervisor))
+    assert answers["outsider"] not in queue
+    assert queue[0] == answers["flagged"]  # flagged by the scorer first
+    rest = queue[1:]
+    distances = [abs(a.auto_total - a.attempt.pass_mark) for a in rest]
+    assert distances == sorted(distances)
+
+
+def test_queue_filters(answers, people, client_for):
+    client = client_for(people.supervisor)
+    body = client.get(reverse("trainer:review_queue"), {"trainee": people.teammate.pk}).content.decode()
+    assert body.count('data-testid="queue-item"') == 1
+    body = client.get(reverse("trainer:review_queue"), {"status": "flagged"}).content.decode()
+    assert body.count('data-testid="queue-item"') == 1
+
+
+def test_override_one_criterion_becomes_the_final_score(answers, people, client_for):
+    answer = answers["flagged"]
+    criterion = answer.auto_result["criteria"][0]
+    data = review_data(answer, **{criterion["key"]: criterion["max"]})
+    data.update({"comment": "语气要再软一点", "quote_1": "不行", "note_1": "别用这两个字开头"})
+    response = client_for(people.supervisor).post(reverse("trainer:review_answer", args=[answer.pk]), data)
+    assert response.status_code == 302
+    answer.refresh_from_db()
+    review = Review.objects.get()
+    total_max = sum(c["max"] for c in answer.auto_result["criteria"])
+    expected = round(100 * (sum(c["earned"] for c in answer.auto_result["criteria"]) - criterion["earned"]
+                            + criterion["max"]) / total_max)
+    assert answer.final_total == review.final_total == expected
+    assert answer.auto_total == review.auto_total  # the automatic result stays visible
+    assert [c["key"] for c in review.changed_criteria] == [criterion["key"]]
+    assert review.reviewer == people.supervisor and review.created_at is not None
+    comment = review.comments.get()
+    assert (comment.quote, comment.start, comment.end) == ("不行", 0, 2)
+    note = Notification.objects.get(user=people.trainee)
+    assert note.url == answer.get_absolute_url() and str(expected) in note.message
+
+
+def test_trainee_sees_review_next_to_answer(answers, people, client_for):
+    answer = answers["flagged"]
+    client_for(people.supervisor).post(reverse("trainer:review_answer", args=[answer.pk]),
+                                       {**review_data(answer), "comment": "下次先道歉"})
+    client = client_for(people.trainee)
+    body = client.get(answer.get_absolute_url()).content.decode()
+    assert 'data-testid="review"' in body and "下次先道歉" in body
+    note = Notification.objects.get()
+    assert client.get(reverse("trainer:notification_open", args=[note.pk])).url == answer.get_absolute_url()
+    note.refresh_from_db()
+    assert note.read_at is not None
+
+
+def test_points_outside_range_are_refused_and_input_kept(answers, people, client_for):
+    answer = answers["good"]
+    criterion = answer.auto_result["criteria"][0]
+    data = {**review_data(answer, **{criterion["key"]: criterion["max"] + 5}), "comment": "保留我"}
+    response = client_for(people.supervisor).post(reverse("trainer:review_answer", args=[answer.pk]), data)
+    assert response.status_code == 400 and "保留我" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_quote_without_note_is_refused(answers, people, client_for):
+    answer = answers["good"]
+    data = {**review_data(answer), "quote_1": answer.reply_text[:4]}
+    response = client_for(people.supervisor).post(reverse("trainer:review_answer", args=[answer.pk]), data)
+    assert response.status_code == 400 and not Review.objects.exists()
+
+
+def test_second_supervisor_is_locked_out_while_first_reviews(answers, people, client):
+    other = user_create(role="supervisor", username="sup-b")
+    people.team.supervisors.add(other)
+    answer = answers["good"]
+    client.force_login(people.supervisor)
+    client.get(reverse("trainer:review_answer", args=[answer.pk]))
+    client.force_login(other)
+    body = client.get(reverse("trainer:review_answer", args=[answer.pk])).content.decode()
+    assert 'data-testid="locked"' in body
+    client.post(reverse("trainer:review_answer", args=[answer.pk]), review_data(answer))
+    assert not Review.objects.exists()
+
+
+def test_expired_lock_is_taken_over_and_conflict_keeps_the_review(answers, people, client, monkeypatch):
+    other = user_create(role="supervisor", username="sup-c")
+    people.team.supervisors.add(other)
+    answer = answers["good"]
+    url = reverse("trainer:review_answer", args=[answer.pk])
+    client.force_login(people.supervisor)
+    client.get(url)  # takes the lock, sees no review yet
+    later = clock.now() + timedelta(minutes=30)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    client.force_login(other)
+    client.get(url)
+    client.post(url, {**review_data(answer), "comment": "第二位主管"})
+    assert Review.objects.count() == 1
+    # The first supervisor submits on their stale screen: a conflict, their text is kept, nothing saved yet.
+    client.force_login(people.supervisor)
+    client.get(url)  # retakes the free lock (the other review released it)
+    response = client.post(url, {**review_data(answer), "comment": "第一位主管的意见", "seen_review_id": ""})
+    assert response.status_code == 200 and "第一位主管的意见" in response.content.decode()
+    assert Review.objects.count() == 1
+    response = client.post(url, {**review_data(answer), "comment": "第一位主管的意见", "seen_review_id": "",
+                                 "force": "1"})
+    assert response.status_code == 302 and Review.objects.count() == 2
+
+
+def test_supervisor_of_another_team_cannot_review(answers, people, client_for):
+    client = client_for(people.other_supervisor)
+    assert client.get(reverse("trainer:review_answer", args=[answers["good"].pk])).status_code == 404
+    assert client.post(reverse("trainer:review_answer", args=[answers["good"].pk]),
+                       review_data(answers["good"])).status_code == 404
+
+
+def test_trainee_cannot_open_review_pages(answers, people, client_for):
+    client = client_for(people.trainee)
+    assert client.get(reverse("trainer:review_queue")).status_code == 403
+    assert client.get(reverse("trainer:review_answer", args=[answers["good"].pk])).status_code == 403
+
+
+def test_review_updates_quiz_attempt_total(answers, people):
+    from trainer.services import review_submit_and_notify
+
+    answer = answers["flagged"]
+    review_submit_and_notify(answer=answer, reviewer=people.supervisor,
+                             points={c["key"]: c["max"] for c in answer.auto_result["criteria"]}, comment="",
+                             passages=[], seen_review_id=None)
+    answer.attempt.refresh_from_db()
+    assert answer.attempt.total == 100 and answer.attempt.passed
+
+
+def test_queue_queries_do_not_grow(answers, people, client_for):
+    client = client_for(people.supervisor)
+    client.get(reverse("trainer:review_queue"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("trainer:review_queue"))
+    scenario = Scenario.objects.first()
+    for _ in range(12):
+        submit_reply(user_create(team=people.team), scenario, "亲,稍等我看看")
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("trainer:review_queue"))
+    assert len(large) == len(small)
+
+
+def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
+    from trainer.services import review_submit_and_notify
+
+    flagged = answers["flagged"]
+    key = flagged.auto_result["criteria"][0]["key"]
+    review_submit_and_notify(answer=flagged, reviewer=people.supervisor, points={key: 1000}, comment="",
+                             passages=[], seen_review_id=None)
+    review_submit_and_notify(answer=answers["good"], reviewer=people.supervisor, points={}, comment="",
+                             passages=[], seen_review_id=None)
+    report = quiz_selectors.agreement_report(user=people.supervisor)
+    assert report["reviewed"] == 2 and report["exact"] == 1 and report["criteria_changed"] == 1
+    assert report["most_overridden"][0].key == key and report["most_overridden"][0].examples == [flagged.pk]
+    body = client_for(people.supervisor).get(reverse("trainer:agreement")).content.decode()
+    assert 'data-testid="changed">1 /' in body and f"#{flagged.pk}" in body
+    assert quiz_selectors.agreement_report(user=people.other_supervisor)["reviewed"] == 0
