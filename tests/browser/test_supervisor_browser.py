@@ -1,0 +1,93 @@
+"""Supervisor review and certification, walked in a real browser."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from courses import clock
+from courses.services import curriculum_load
+from quizzes.models import Answer, Review
+from quizzes.services import bank_apply, bank_parse
+from tests.browser.conftest import REAL_CONTENT, login
+from trainer.models import CertificationAttempt
+
+
+@pytest.fixture
+def demo(transactional_db):
+    from trainer.services import onboarding_load
+
+    curriculum_load(root=REAL_CONTENT / "courses" / "content")
+    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
+    onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
+    call_command("create_demo_team", stdout=open("/dev/null", "w"))
+
+
+def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browser, live_server):
+    login(page, "zhuguan", "zhuguan-demo-2026")
+    page.click("text=团队进度")
+    assert page.locator('[data-testid="team-grid"] tbody tr').count() == 3
+    with page.expect_download() as download:
+        page.click('[data-testid="export-xlsx"]')
+    assert download.value.suggested_filename.endswith(".xlsx")
+    page.click("nav >> text=审阅队列")
+    first = page.locator('[data-testid="queue-item"]').first
+    assert first.locator(".bi-flag-fill").count() == 1  # flagged answers come first
+    first.click()
+    answer = Answer.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
+    criterion = answer.auto_result["criteria"][0]
+    page.fill(f"input[name=points_{criterion['key']}]", str(criterion["max"]))
+    page.fill("textarea[name=comment]", "先说抱歉,再给替代方案。")
+    # Select a passage of the reply to comment on it.
+    page.locator("#review-reply .reply-box").select_text()
+    page.locator("#review-reply .reply-box").dispatch_event("mouseup")
+    assert page.input_value("input[name=quote_1]") == answer.reply_text.strip()
+    page.fill("input[name=note_1]", "这一句太生硬")
+    page.click('[data-testid="submit-review"]')
+    page.wait_for_url(lambda url: f"/reviews/{answer.pk}/" not in url)
+    review = Review.objects.get()
+    assert review.criteria[0]["final_earned"] == criterion["max"]
+    page.click("nav >> text=评分一致性")
+    assert page.locator('[data-testid="reviewed-count"]').inner_text() == "1"
+
+    trainee_page = browser.new_context(locale="zh-CN", base_url=live_server.url).new_page()
+    login(trainee_page, answer.user.username, f"{answer.user.username}-demo-2026")
+    assert trainee_page.locator('[data-testid="unread-count"]').inner_text() == "1"
+    trainee_page.click('[data-testid="notifications-link"]')
+    trainee_page.locator('[data-testid="notification-list"] a').first.click()
+    assert "先说抱歉,再给替代方案。" in trainee_page.locator('[data-testid="review"]').inner_text()
+    assert "这一句太生硬" in trainee_page.locator('[data-testid="review"]').inner_text()
+    assert trainee_page.locator('[data-testid="total"]').inner_text().startswith(str(review.final_total))
+    trainee_page.context.close()
+
+
+def test_trainee_takes_a_timed_certification_exam(page, demo):
+    login(page, "xinren1", "xinren1-demo-2026")
+    page.click("nav >> text=认证考试")
+    page.click('[data-testid="start-exam"]')
+    assert page.locator('[data-testid="timer"]').inner_text().startswith("剩余")
+    cert = CertificationAttempt.objects.get()
+    answers = list(cert.attempt.answers.select_related("scenario", "question").order_by("position"))
+    first_scenario = next(a for a in answers if a.scenario_id)
+    page.fill(f"textarea[name=reply_{first_scenario.pk}]", first_scenario.scenario.model_answer)
+    expect(page.locator('[data-testid="autosave-status"]')).to_contain_text("已自动保存", timeout=12_000)
+    first_scenario.refresh_from_db()
+    assert first_scenario.reply_text == first_scenario.scenario.model_answer  # autosaved on the server
+    for answer in answers:
+        if answer.scenario_id:
+            page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
+        else:
+            for index in answer.question.answer:
+                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()
+    page.click('[data-testid="submit-attempt"]')
+    page.wait_for_url("**/certification/**")
+    cert.attempt.refresh_from_db()
+    assert cert.attempt.passed
+    assert "绩效档位" in page.locator('[data-testid="cert-band"]').inner_text()
+    page.click('[data-testid="certificate-link"]')
+    code = page.locator('[data-testid="verification-code"]').inner_text()
+    page.context.clear_cookies()
+    page.goto(f"/verify/{code}/")
+    assert "证书有效" in page.locator('[data-testid="verify-result"]').inner_text()
