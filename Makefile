@@ -79,6 +79,9 @@ demo: content ## the demo team; safe to run again
 messages: venv ## rebuild the compiled translation catalogues after editing .po files
 	cd trainer && ../$(PY) ../manage.py compilemessages -l en -l zh_Hans
 
+backup: venv ## a consistent copy of var/trainer.sqlite3 in var/backups/, safe while the server runs
+	$(PY) manage.py backup_db
+
 bench: setup
 	$(PY) bench/score_bank.py
 

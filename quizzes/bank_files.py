@@ -25,6 +25,7 @@ CRITERION_KEY = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 TAG_KINDS = ("customer", "situation")
 QUESTION_KINDS = ("single", "multiple", "truefalse")
 ROLES = ("buyer", "agent")
+ARRAY_TABLES = ("turns", "criteria", "questions")
 _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*\"?([^\]\"]+?)\"?[ \t]*\]\]?", re.MULTILINE)
 
 
@@ -238,7 +239,7 @@ class _Section:
         return f"{self.table}.{name}" if self.table else name
 
 
-def _sections(text: str, table: str, *, array: bool) -> list[_Section]:
+def _sections(text: str, table: str, *, array: bool) -> list[tuple[str, int]]:
     """The text of each `[table]` / `[[table]]` in order, with the line it starts on."""
     headers = list(_HEADER.finditer(text))
     found = []
@@ -247,7 +248,7 @@ def _sections(text: str, table: str, *, array: bool) -> list[_Section]:
             continue
         end = headers[number + 1].start() if number + 1 < len(headers) else len(text)
         found.append((text[header.start():end], text.count("\n", 0, header.start()) + 1))
-    return [_Section(Path(), body, line) for body, line in found]
+    return found
 
 
 def _top_section(text: str) -> str:
@@ -317,8 +318,7 @@ def _parse_concepts(root: Path, collector: _Collector) -> dict[str, Concept]:
             continue
         text, data = loaded
         for key, table in data.items():
-            found = _sections(text, key, array=False)
-            section = _Section(path, found[0].text if found else text, found[0].start_line if found else 1, key)
+            section = _table_section(path, _sections(text, key, array=False), 0, key)
             if not isinstance(table, dict):
                 collector.add(section, key, "概念文件里只能有 [概念] 表", line=field_line(text, key))
                 continue
@@ -437,7 +437,7 @@ def _parse_scenario(
         keys.add(criterion.key)
         criteria.append(criterion)
     if criteria and not any(c.kind == "covers" for c in criteria):
-        collector.add(top, "criteria", "至少要有一个 covers 评分项", line=criterion_sections[0].start_line if criterion_sections else 1)
+        collector.add(top, "criteria", "至少要有一个 covers 评分项", line=criterion_sections[0][1] if criterion_sections else 1)
 
     if len(collector.errors) > before:
         return None
@@ -449,10 +449,12 @@ def _parse_scenario(
     )
 
 
-def _table_section(path: Path, sections: list[_Section], index: int, table: str) -> _Section:
+def _table_section(path: Path, sections: list[tuple[str, int]], index: int, table: str) -> _Section:
+    """The index-th of a file's `[[table]]` sections (or its only `[table]`), labelled for messages."""
+    label = table if table not in ARRAY_TABLES else f"{table}[{index}]"
     if index < len(sections):
-        return _Section(path, sections[index].text, sections[index].start_line, f"{table}[{index}]")
-    return _Section(path, "", 1, f"{table}[{index}]")
+        return _Section(path, sections[index][0], sections[index][1], label)
+    return _Section(path, "", 1, label)
 
 
 def _parse_questions(

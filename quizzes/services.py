@@ -298,29 +298,42 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
     """Re-score every submitted scenario answer under its scenario's current rubric, keeping old records.
 
     Answers already scored with the current version are skipped (unless `force`), so running it twice
-    is cheap. Returns how many answers got a new score.
+    is cheap. Returns how many answers got a new score. Reviewed answers keep their final score.
     """
     scenarios = {s.pk: s for s in Scenario.objects.select_related("rubric")}
-    rubrics = {pk: s.rubric for pk, s in scenarios.items()}
     candidates = Answer.objects.filter(scenario__isnull=False, submitted_at__isnull=False)
     if not force:
-        candidates = candidates.exclude(rubric_id__in=[r.pk for r in rubrics.values()])
+        candidates = candidates.exclude(rubric_id__in=[s.rubric_id for s in scenarios.values()])
     ids = list(candidates.order_by("pk").values_list("pk", flat=True))
+    result_field = Answer._meta.get_field("auto_result")
     done = 0
-    fields = ["rubric", "auto_result", "auto_total", "auto_passed", "needs_review", "final_total", "final_passed"]
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
         with transaction.atomic():
-            answers = list(Answer.objects.filter(pk__in=chunk).only(
-                "id", "scenario_id", "reply_text", "reviewed_at", "rubric_id", *fields[1:]))
+            connection = transaction.get_connection()
+            rows = Answer.objects.filter(pk__in=chunk).values_list("pk", "scenario_id", "reply_text", "reviewed_at")
             now = clock.now()
-            records = []
-            for answer in answers:
-                scenario, rubric = scenarios[answer.scenario_id], rubrics[answer.scenario_id]
-                result = grading.score_scenario_reply(scenario=scenario, rubric=rubric, reply=answer.reply_text)
-                records.append(_record_score(answer, rubric=rubric, result=result, when=now))
+            records, updates = [], []
+            for pk, scenario_id, reply, reviewed_at in rows:
+                scenario = scenarios[scenario_id]
+                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply)
+                records.append(ScoreRecord(
+                    answer_id=pk, rubric_id=scenario.rubric_id, engine_version=ENGINE_VERSION, result=result,
+                    total=result["total"], passed=result["passed"], needs_review=result["needs_review"], created_at=now))
+                stored = result_field.get_db_prep_value(result, connection)
+                if reviewed_at is None:
+                    updates.append((scenario.rubric_id, stored, result["total"], result["passed"], result["needs_review"],
+                                    result["total"], result["passed"], pk))
+                else:  # a supervisor's score stays final and the answer is no longer waiting for review
+                    updates.append((scenario.rubric_id, stored, result["total"], result["passed"], False, None, None, pk))
             ScoreRecord.objects.bulk_create(records, batch_size=1000)
-            Answer.objects.bulk_update(answers, fields, batch_size=1000)
+            # One prepared UPDATE per row (executemany) is far faster than bulk_update's CASE expressions.
+            table = connection.ops.quote_name(Answer._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {table} SET rubric_id = %s, auto_result = %s, auto_total = %s, auto_passed = %s, "
+                    f"needs_review = %s, final_total = COALESCE(%s, final_total), "
+                    f"final_passed = COALESCE(%s, final_passed) WHERE id = %s", updates)
         done += len(chunk)
         if progress:
             progress(done, len(ids))
@@ -345,7 +358,7 @@ def review_lock_acquire(*, answer: Answer, user) -> LockState:
     from .models import ReviewLock
 
     now = clock.now()
-    lock = ReviewLock.objects.select_for_update().select_related("holder").filter(answer=answer).first()
+    lock = ReviewLock.objects.select_for_update(of=("self",)).select_related("holder").filter(answer=answer).first()
     if lock and lock.holder_id != user.pk and lock.expires_at > now:
         return LockState(False, lock.holder.name, lock.expires_at)
     expires = now + timedelta(minutes=REVIEW_LOCK_MINUTES)
@@ -384,7 +397,8 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
     """
     from .models import Review, ReviewComment, ReviewLock
 
-    answer = Answer.objects.select_for_update().select_related("rubric", "scenario", "attempt").get(pk=answer_id)
+    # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
+    answer = Answer.objects.select_for_update(of=("self",)).select_related("rubric", "scenario", "attempt").get(pk=answer_id)
     latest = answer.reviews.order_by("-created_at", "-id").first()
     if latest and latest.pk != seen_review_id and not force:
         raise ReviewConflict(latest)

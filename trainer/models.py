@@ -145,7 +145,8 @@ class PathStep(models.Model):
         if self.kind == self.Kind.LESSON and self.lesson_id:
             return self.lesson.title
         if self.kind == self.Kind.MODULE_QUIZ and self.module_id:
-            return f"{self.module.title} · {_('测验')}"
+            quiz = _("测验")  # outside the f-string so that makemessages extracts it
+            return f"{self.module.title} · {quiz}"
         if self.exam_id:
             return self.exam.name
         return self.get_kind_display()

@@ -42,7 +42,7 @@ DEFAULT_MAX_EXCLAMATIONS = 1
 QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
 
-_ONES = b"\x01" * 4096
+_NEVER = re.compile("(?!)")  # the regex of a unit without phrases
 _GAP = "[^" + re.escape(BOUNDARY_CHARS) + "]{0," + str(GAP_MAX) + "}?"
 
 
@@ -101,17 +101,27 @@ class _Unit:
 
     name: str
     negatable: bool
-    regex: re.Pattern[str] | None
+    regex: re.Pattern[str]
 
 
 def _compile_unit(name: str, phrases: list[str], negatable: bool) -> _Unit:
     # Longest first so the evidence span is the whole phrase when two phrases start at the same place.
     patterns = sorted({p for p in map(_phrase_pattern, phrases) if p}, key=len, reverse=True)
-    return _Unit(name, negatable, re.compile("|".join(patterns)) if patterns else None)
+    return _Unit(name, negatable, re.compile("|".join(patterns)) if patterns else _NEVER)
 
 
-# A phrase match: (start, end, negated, copied) in normalised positions. Tuples, because a reply makes dozens.
-_Hit = tuple[int, int, bool, bool]
+_Spans = list[tuple[int, int]]
+
+
+class _Hits(NamedTuple):
+    """The matches of one unit in one reply, as (start, end) in normalised positions."""
+
+    found: _Spans  # every match: what the stuffing and off-topic checks look at
+    unnegated: _Spans  # what avoids criteria, the rude check and the closing check count
+    valid: _Spans  # unnegated and not copied from the buyer: what covers criteria count
+
+
+_NO_HITS = _Hits([], [], [])
 
 
 class _Spec(NamedTuple):
@@ -168,9 +178,14 @@ class CompiledRubric:
                 feedback=criterion.get("feedback") or "", praise=criterion.get("praise") or "",
             ))
         self.rude_unit = concept_unit(RUDE_CONCEPT) if RUDE_CONCEPT in concepts else None
-        self.invitation_unit = concept_unit(INVITATION_CONCEPT) if INVITATION_CONCEPT in concepts else None
+        # Only the closing check reads the invitation concept; a rubric without one need not scan for it.
+        wants_invitation = any(c.check == "closing_invitation" for c in self.criteria)
+        self.invitation_unit = (
+            concept_unit(INVITATION_CONCEPT) if wants_invitation and INVITATION_CONCEPT in concepts else None
+        )
         self.covers_units = tuple(sorted({i for c in self.criteria if c.kind == "covers" for i in c.units}))
         self.units = tuple(units)
+        self._unit_regexes = tuple((unit.regex, unit.negatable) for unit in units)
         self.total_weight = sum(c.weight for c in self.criteria) or 1
         self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
@@ -181,11 +196,12 @@ class CompiledRubric:
         text = norm.text
         content = content_only(text)
         mask = gaming.copy_mask(text, self._cached(self._buyer_runs, buyer_text, gaming.buyer_runs)) if buyer_text else None
-        hits = [_scan(unit, text, mask) for unit in self.units]
+        hits = _scan_all(self._unit_regexes, text, mask, norm.breaks)
 
         results: list[CriterionResult] = []
         earned_total = 0.0
         auto_fail_labels: list[str] = []
+        unmoved = norm.offsets is None
         for spec in self.criteria:
             kind = spec.kind
             weight = spec.weight
@@ -193,7 +209,7 @@ class CompiledRubric:
                 spans = []
                 units_found = 0
                 for i in spec.units:
-                    valid = [(h[0], h[1]) for h in hits[i] if not h[2] and not h[3]]
+                    valid = hits[i].valid
                     if valid:
                         units_found += 1
                         spans += valid
@@ -205,7 +221,7 @@ class CompiledRubric:
                     earned = float(weight) if met else 0.0
             elif kind == "avoids":
                 # Copied or not, offending words are in the reply the buyer would read.
-                spans = [(h[0], h[1]) for i in spec.units for h in hits[i] if not h[2]]
+                spans = [span for i in spec.units for span in hits[i].unnegated]
                 met = not spans
                 earned = float(weight) if met else 0.0
                 if not met and spec.auto_fail:
@@ -214,10 +230,14 @@ class CompiledRubric:
                 met, spans = self._form(spec, text, len(content), hits)
                 earned = float(weight) if met else 0.0
             earned_total += earned
+            if not spans:
+                evidence: tuple[Span, ...] = ()
+            elif unmoved and len(spans) == 1:  # the usual case: one match, nothing moved
+                evidence = (Span._make(spans[0]),)
+            else:
+                evidence = _evidence(norm, spans)
             results.append(CriterionResult(
-                spec.key, spec.label, kind, earned, weight, met,
-                _evidence(norm, spans) if spans else (),
-                spec.praise if met else spec.feedback,
+                spec.key, spec.label, kind, earned, weight, met, evidence, spec.praise if met else spec.feedback,
             ))
 
         total = math.floor(100 * earned_total / self.total_weight + 0.5)
@@ -248,7 +268,7 @@ class CompiledRubric:
         return value
 
     def _form(
-        self, spec: _Spec, text: str, content_chars: int, hits: list[list[_Hit]],
+        self, spec: _Spec, text: str, content_chars: int, hits: list[_Hits],
     ) -> tuple[bool, list[tuple[int, int]]]:
         check = spec.check
         if check == "length":
@@ -272,13 +292,13 @@ class CompiledRubric:
             return True, [question]
         if self.invitation_unit is not None:
             tail = len(text) * 2 // 3
-            late = [(h[0], h[1]) for h in hits[self.invitation_unit] if not h[2] and h[0] >= tail]
+            late = [span for span in hits[self.invitation_unit].unnegated if span[0] >= tail]
             if late:
                 return True, late
         return False, []
 
     def _review(
-        self, norm: Normalised, content: str, mask: bytearray | None, hits: list[list[_Hit]], topic_text: str,
+        self, norm: Normalised, content: str, mask: bytearray | None, hits: list[_Hits], topic_text: str,
     ) -> tuple[list[ReviewReason], dict[str, Any]]:
         text = norm.text
         content_chars = len(content)
@@ -292,53 +312,64 @@ class CompiledRubric:
         if gibberish is not None and gibberish.is_gibberish:
             reasons.append(REVIEW_GIBBERISH)
 
-        flags = bytearray(len(text))
-        for unit_hits in hits:
-            for start, end, _, _ in unit_hits:
-                flags[start:end] = _ONES[: end - start]
-        stuffing = gaming.stuffing_features(text, gaming.runs(flags), norm.breaks, content_chars)
-        if content_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
+        if copied:
+            # Judge the reply's own words: pasting the buyer's sentences in front of a keyword list does not
+            # turn the list into sentences.
+            own = gaming.without_copied(text, mask)
+            own_chars = len(content_only(own))
+            own_hits = _scan_all(self._unit_regexes, own, None, frozenset())
+            covered = _merge([span for unit_hits in own_hits for span in unit_hits.found])
+            stuffing = gaming.stuffing_features(own, covered, frozenset(), own_chars)
+        else:
+            own_chars = content_chars
+            covered = _merge([span for unit_hits in hits for span in unit_hits.found])
+            stuffing = gaming.stuffing_features(text, covered, norm.breaks, content_chars)
+        if own_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
             reasons.append(REVIEW_KEYWORD_STUFFING)
 
         overlap = None
         # Any phrase of a covers criterion, even negated or copied, shows the reply is about the scenario.
-        if topic_text and not any(hits[i] for i in self.covers_units):
+        if topic_text and not any(hits[i].found for i in self.covers_units):
             overlap = gaming.topic_overlap(content, self._cached(self._topic_bigrams, topic_text, gaming.topic_bigrams))
             if overlap < gaming.OFF_TOPIC_OVERLAP:
                 reasons.append(REVIEW_OFF_TOPIC)
 
-        if self.rude_unit is not None and any(not hit[2] for hit in hits[self.rude_unit]):
+        if self.rude_unit is not None and hits[self.rude_unit].unnegated:
             reasons.append(REVIEW_RUDE)
+        # Raw floats: ScoreResult.to_dict rounds them for storage and display.
         stats: dict[str, Any] = {
             "content_chars": content_chars,
             "exclamations": text.count("!"),
-            "copied_ratio": round(copied, 3),
-            "common_ratio": None if gibberish is None else round(gibberish.common_ratio, 3),
-            "distinct_ratio": None if gibberish is None else round(gibberish.distinct_ratio, 3),
-            "keyword_coverage": round(stuffing.coverage, 3),
-            "other_ratio": round(stuffing.other_ratio, 3),
-            "function_ratio": round(stuffing.function_ratio, 3),
+            "copied_ratio": copied,
+            "common_ratio": None if gibberish is None else gibberish.common_ratio,
+            "distinct_ratio": None if gibberish is None else gibberish.distinct_ratio,
+            "keyword_coverage": stuffing.coverage,
+            "other_ratio": stuffing.other_ratio,
+            "function_ratio": stuffing.function_ratio,
             "segments": stuffing.segments,
-            "keyword_segment_share": round(stuffing.keyword_segment_share, 3),
-            "topic_overlap": None if overlap is None else round(overlap, 3),
+            "keyword_segment_share": stuffing.keyword_segment_share,
+            "topic_overlap": overlap,
         }
         return [ReviewReason(code, REVIEW_MESSAGES[code]) for code in reasons], stats
 
 
-def _scan(unit: _Unit, text: str, mask: bytearray | None) -> list[_Hit]:
-    """Every match of the unit's phrases, marked negated and/or copied."""
-    if unit.regex is None:
-        return []
-    found = []
-    for match in unit.regex.finditer(text):
-        start, end = match.span()
-        found.append((
-            start,
-            end,
-            unit.negatable and is_negated(text, start),
-            mask is not None and mask.find(0, start, end) == -1,
-        ))
-    return found
+def _scan_all(
+    units: tuple[tuple[re.Pattern[str], bool], ...], text: str, mask: bytearray | None, breaks: frozenset[int],
+) -> list[_Hits]:
+    """Every match of every unit's phrases, sorted into found, unnegated and valid."""
+    hits = []
+    for regex, negatable in units:
+        found = [match.span() for match in regex.finditer(text)]
+        if not found:
+            hits.append(_NO_HITS)
+            continue
+        unnegated = [span for span in found if not is_negated(text, span[0], breaks)] if negatable else found
+        if mask is None:
+            hits.append(_Hits(found, unnegated, unnegated))
+        else:
+            # A match lying wholly inside text copied from the buyer earns nothing.
+            hits.append(_Hits(found, unnegated, [span for span in unnegated if mask.find(0, span[0], span[1]) != -1]))
+    return hits
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from .common_chars import COMMON_CHARS
+from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, content_only, normalise
-
-_SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
+from .types import Rubric
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
 COPIED_RATIO_LIMIT = 0.6
@@ -19,37 +19,41 @@ GIBBERISH_MIN_CHARS = 8
 GIBBERISH_DISTINCT_RATIO = 0.3
 GIBBERISH_COMMON_RATIO = 0.5
 GIBBERISH_CJK_RATIO = 0.3
-# Measured on the bank: keyword salads have other_ratio 0 and every segment a keyword segment; model answers
-# and their halves have other_ratio >= 0.17 and at most two thirds keyword segments.
+# Measured on the bank (tools/check_bank.py and variations of its probes): keyword salads have
+# other_ratio 0 and nearly every segment a keyword segment; model answers, their halves and thirds have
+# other_ratio >= 0.12 and at most three quarters keyword segments.
 STUFFING_MIN_COVERAGE = 0.35
 STUFFING_OTHER_RATIO = 0.1
 STUFFING_MIN_SEGMENTS = 3
-STUFFING_SEGMENT_SHARE = 0.75
+STUFFING_SEGMENT_SHARE = 0.8
 STUFFING_SEGMENT_SLACK = 1  # uncovered, non-glue characters a keyword segment may hold
 
 # Characters that glue a real sentence together; a list of keywords has almost none outside its keywords.
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲")
+
 # Character classes instead of per-character loops: counting through the regex engine is many times faster.
 _FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
-
-
 _NOT_COMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
+_SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
 
 
 @dataclass(frozen=True, slots=True)
 class BuyerRuns:
-    """The buyer's message cut into overlapping runs of COPY_RUN characters, and a regex finding any of them."""
+    """The buyer's message prepared for the copy check: its COPY_RUN-character runs and a regex for them."""
 
-    grams: frozenset[str]
+    text: str
+    first: dict[str, int]
     regex: re.Pattern[str] | None
 
 
 def buyer_runs(buyer_text: str) -> BuyerRuns:
     """Prepare the buyer's message for the copy check (cache the result per scenario)."""
     text = normalise(buyer_text).text
-    grams = frozenset(text[i:i + COPY_RUN] for i in range(len(text) - COPY_RUN + 1))
-    pattern = "|".join(sorted(map(re.escape, grams)))
-    return BuyerRuns(grams, re.compile(pattern) if grams else None)
+    first: dict[str, int] = {}
+    for i in range(len(text) - COPY_RUN + 1):
+        first.setdefault(text[i:i + COPY_RUN], i)
+    pattern = "|".join(sorted(map(re.escape, first)))
+    return BuyerRuns(text, first, re.compile(pattern) if first else None)
 
 
 def copy_mask(text: str, runs: BuyerRuns) -> bytearray | None:
@@ -57,30 +61,57 @@ def copy_mask(text: str, runs: BuyerRuns) -> bytearray | None:
     if runs.regex is None:
         return None
     mask: bytearray | None = None
-    grams = runs.grams
+    buyer = runs.text
     position = 0
     while (match := runs.regex.search(text, position)) is not None:
         start = match.start()
-        end = start + COPY_RUN
-        # Extend while the next overlapping run is copied too.
-        while end < len(text) and text[end - COPY_RUN + 1:end + 1] in grams:
-            end += 1
+        length = _common_length(text, start, buyer, runs.first[match.group()])
         if mask is None:
             mask = bytearray(len(text))
-        mask[start:end] = b"\x01" * (end - start)
-        position = end - COPY_RUN + 2
+        mask[start:start + length] = b"\x01" * length
+        # A copied run may go on from another place in the buyer's message: look again just before its end.
+        position = start + length - COPY_RUN + 2
     return mask
+
+
+def _common_length(text: str, start: int, buyer: str, origin: int) -> int:
+    """How far text[start:] and buyer[origin:] agree (at least COPY_RUN), by galloping slice comparisons."""
+    good = COPY_RUN
+    limit = min(len(text) - start, len(buyer) - origin)
+    step = COPY_RUN
+    while good < limit:
+        probe = min(good + step, limit)
+        if text[start + good:start + probe] == buyer[origin + good:origin + probe]:
+            good = probe
+            step *= 2
+        elif step > 1:
+            step //= 2
+        else:
+            break
+    return good
 
 
 def copied_ratio(text: str, mask: bytearray | None, content_chars: int) -> float:
     """Share of the reply's content characters that were copied from the buyer."""
     if mask is None or not content_chars:
         return 0.0
-    copied = sum(len(content_only(text[start:end])) for start, end in runs(mask))
+    copied = sum(len(content_only(text[start:end])) for start, end in mask_runs(mask))
     return copied / content_chars
 
 
-def runs(mask: bytearray) -> list[tuple[int, int]]:
+def without_copied(text: str, mask: bytearray) -> str:
+    """The text with every copied run replaced by a clause break."""
+    pieces = []
+    position = 0
+    for start, end in mask_runs(mask):
+        pieces.append(text[position:start])
+        pieces.append("\n")
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def mask_runs(mask: bytearray) -> list[tuple[int, int]]:
     """(start, end) of every run of non-zero bytes."""
     runs = []
     start = mask.find(1)
@@ -125,36 +156,36 @@ class GibberishFeatures(NamedTuple):
 
 def gibberish_features(content: str) -> GibberishFeatures | None:
     """Character statistics of the reply's content, or None when it is too short to judge."""
-    if len(content) < GIBBERISH_MIN_CHARS:
+    size = len(content)
+    if size < GIBBERISH_MIN_CHARS:
         return None
     # One findall for everything that is not a common Chinese character: a short list for normal replies.
     suspects = _NOT_COMMON.findall(content)
-    uncommon = sum(1 for char in suspects if "\u3400" <= char <= "\u9fff")
-    cjk = len(content) - len(suspects) + uncommon
-    return GibberishFeatures(
-        # Replies in this trainer are Chinese; with no Chinese at all there is nothing to judge.
-        common_ratio=(cjk - uncommon) / cjk if cjk else 0.0,
-        distinct_ratio=len(set(content)) / len(content),
-        cjk_ratio=cjk / len(content),
-    )
+    uncommon = sum(1 for char in suspects if "\u3400" <= char <= "\u9fff") if suspects else 0
+    cjk = size - len(suspects) + uncommon
+    # Replies in this trainer are Chinese; with no Chinese at all there is nothing to judge.
+    return GibberishFeatures((cjk - uncommon) / cjk if cjk else 0.0, len(set(content)) / size, cjk / size)
 
 
 class StuffingFeatures(NamedTuple):
-    """Numbers behind the keyword-stuffing verdict."""
+    """Numbers behind the keyword-stuffing verdict; None where the verdict was clear without them."""
 
     coverage: float  # share of content characters inside some phrase match
-    other_ratio: float  # share that is neither phrase nor function word: what real sentences are made of
-    function_ratio: float  # share that is function words outside phrase matches
-    segments: int
-    keyword_segment_share: float  # share of segments that are phrases plus at most glue
+    other_ratio: float | None  # share that is neither phrase nor glue word: what real sentences are made of
+    function_ratio: float | None  # share that is glue words outside phrase matches
+    segments: int | None  # segments holding a phrase or real words; pure glue ("您好") is not counted
+    keyword_segment_share: float | None  # share of those that are phrases plus at most glue
 
     @property
     def is_stuffing(self) -> bool:
         """A list of rubric phrases rather than sentences."""
-        if self.coverage < STUFFING_MIN_COVERAGE:
+        if self.coverage < STUFFING_MIN_COVERAGE or self.other_ratio is None:
             return False
-        return self.other_ratio < STUFFING_OTHER_RATIO or (
-            self.segments >= STUFFING_MIN_SEGMENTS and self.keyword_segment_share >= STUFFING_SEGMENT_SHARE
+        if self.other_ratio < STUFFING_OTHER_RATIO:
+            return True
+        return (
+            self.segments is not None and self.segments >= STUFFING_MIN_SEGMENTS
+            and self.keyword_segment_share is not None and self.keyword_segment_share >= STUFFING_SEGMENT_SHARE
         )
 
 
@@ -163,34 +194,32 @@ def stuffing_features(
 ) -> StuffingFeatures:
     """Measure how much of the reply is phrase matches, glue words and anything else, segment by segment.
 
-    `covered` holds the merged spans of every phrase match, sorted.
+    `covered` holds the merged spans of every phrase match, sorted. Measures are taken only as far as
+    the verdict needs them, cheapest first.
     """
     if not content_chars:
-        return StuffingFeatures(0.0, 1.0, 0.0, 0, 0.0)
-    # Phrases are (almost always) all content characters, so the span lengths bound the coverage from
-    # above; when even that is low, the reply is not stuffed and the costlier measures are skipped.
-    if sum(end - start for start, end in covered) < STUFFING_MIN_COVERAGE * content_chars:
-        return StuffingFeatures(sum(end - start for start, end in covered) / content_chars, 1.0, 0.0, 0, 0.0)
-    masked = _masked(text, covered, breaks)
-    uncovered = content_only(masked)  # NUL, standing for covered characters, is not content
-    function_chars = len(_FUNCTION.findall(uncovered))
-    segments = _SEGMENT_SPLIT.split(masked)
-    segment_count = sum(1 for segment in segments if segment)
-    coverage = (content_chars - len(uncovered)) / content_chars
-    other_ratio = (len(uncovered) - function_chars) / content_chars
-    keyword_segments = 0
-    # Segments only decide when coverage is high and the other-characters test has not already decided.
-    if coverage >= STUFFING_MIN_COVERAGE and other_ratio >= STUFFING_OTHER_RATIO:
-        for segment in segments:
-            if "\x00" in segment:
-                rest = content_only(segment)
-                keyword_segments += len(rest) - len(_FUNCTION.findall(rest)) <= STUFFING_SEGMENT_SLACK
+        return StuffingFeatures(0.0, None, None, None, None)
+    covered_text = "".join(text[start:end] for start, end in covered)
+    covered_chars = len(content_only(covered_text))
+    coverage = covered_chars / content_chars
+    if coverage < STUFFING_MIN_COVERAGE:
+        return StuffingFeatures(coverage, None, None, None, None)
+    function_chars = len(_FUNCTION.findall(text)) - len(_FUNCTION.findall(covered_text))
+    other_ratio = (content_chars - covered_chars - function_chars) / content_chars
+    function_ratio = function_chars / content_chars
+    if other_ratio < STUFFING_OTHER_RATIO:
+        return StuffingFeatures(coverage, other_ratio, function_ratio, None, None)
+    keyword_segments = counted = 0
+    for segment in _SEGMENT_SPLIT.split(_masked(text, covered, breaks)):
+        rest = content_only(segment)  # NUL stands for covered characters and is not content
+        little = len(rest) - len(_FUNCTION.findall(rest)) <= STUFFING_SEGMENT_SLACK
+        if "\x00" in segment:
+            keyword_segments += little
+            counted += 1
+        elif rest and not little:  # pure glue ("您好", "亲") counts neither way
+            counted += 1
     return StuffingFeatures(
-        coverage=coverage,
-        other_ratio=other_ratio,
-        function_ratio=function_chars / content_chars,
-        segments=segment_count,
-        keyword_segment_share=keyword_segments / segment_count if segment_count else 0.0,
+        coverage, other_ratio, function_ratio, counted, keyword_segments / counted if counted else 0.0,
     )
 
 
@@ -214,28 +243,24 @@ def _masked(text: str, covered: list[tuple[int, int]], breaks: frozenset[int]) -
     return "".join(pieces)
 
 
-def keyword_salad(rubric_or_snapshot: Any, lexicon: Mapping[str, Any] | None = None) -> str:
-    """The first phrase or two of every concept a rubric asks to cover, strung together without sentences."""
-    if isinstance(rubric_or_snapshot, Mapping):
-        criteria = rubric_or_snapshot["criteria"]
-        concepts = rubric_or_snapshot["concepts"]
+def keyword_salad(rubric_or_snapshot: Rubric | Mapping[str, Any], lexicon: Lexicon | None = None) -> str:
+    """The first phrase or two of every concept a rubric asks to cover, strung together without sentences.
 
-        def phrases_of(key: str) -> list[str]:
-            return list(concepts[key]["phrases"])
-
-        covers = [(c["concepts"], c["phrases"]) for c in criteria if c["kind"] == "covers"]
-    else:
+    Pass a snapshot, or a Rubric with the lexicon its concepts come from.
+    """
+    snapshot = rubric_or_snapshot
+    if not isinstance(snapshot, Mapping):
         if lexicon is None:
             raise ValueError("a Rubric needs the lexicon its concepts come from")
+        from .engine import rubric_snapshot  # imported here: the engine imports this module
 
-        def phrases_of(key: str) -> list[str]:
-            return list(lexicon[key].phrases)
-
-        covers = [(c.concepts, c.phrases) for c in rubric_or_snapshot.criteria if c.kind == "covers"]
+        snapshot = rubric_snapshot(rubric_or_snapshot, lexicon)
     words: list[str] = []
-    for concept_keys, phrases in covers:
-        for key in concept_keys:
-            words.extend(phrases_of(key)[:2])
-        words.extend(list(phrases)[:1])
+    for criterion in snapshot["criteria"]:
+        if criterion["kind"] == "covers":
+            for key in criterion["concepts"]:
+                words.extend(snapshot["concepts"][key]["phrases"][:2])
+            words.extend(criterion["phrases"][:1])
     words = [word.replace("*", "") for word in dict.fromkeys(words)]
+    # Alternate the two separators trainees use for lists.
     return "".join(word + (" " if i % 2 == 0 else "、") for i, word in enumerate(words)).rstrip(" 、")

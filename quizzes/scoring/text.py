@@ -1,4 +1,11 @@
-"""Text normalisation for matching Chinese replies, with a map back to the original offsets."""
+"""Text normalisation for matching Chinese replies, with a map back to the original offsets, and negation.
+
+Negation: a phrase is negated when an odd number of negators stand before it in the same clause, within
+six characters. Words in NON_NEGATORS hold a negator character but negate nothing (不好意思, 别家, 特别,
+对不起), and A-not-A questions (能不能, 有没有) ask rather than negate. So 不会给您补发 negates 补发,
+不会不给您补发 does not (two negators), and 我们不会不管您的补发 does: 不管 is not a negator, which leaves
+one (不会). Phrases that begin with a negator (不用担心) are matched as written.
+"""
 from __future__ import annotations
 
 import re
@@ -129,11 +136,17 @@ def _non_negator_end(text: str, index: int) -> int:
     return -1
 
 
-def is_negated(text: str, start: int) -> bool:
-    """True when an odd number of negators stand in the same clause within six characters before `start`."""
+def is_negated(text: str, start: int, breaks: frozenset[int] = frozenset()) -> bool:
+    """True when an odd number of negators stand in the same clause within six characters before `start`.
+
+    White space the normaliser removed (`breaks`) also ends a clause here: "未穿 非质量问题" lists two
+    things, and the 未 of the first does not negate the second.
+    """
     low = max(0, start - NEGATION_WINDOW)
     if _NEGATOR_CHAR.search(text, low, start) is None:  # the usual case, decided without a Python loop
         return False
+    if breaks:
+        low = max([low, *(mark for mark in breaks if mark <= start)])
     index = clause_start(text, start, low)
     count = 0
     while index < start:

@@ -1,7 +1,7 @@
 """Value types of the scoring engine: what a rubric is made of and what scoring returns."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 CRITERION_KINDS = ("covers", "avoids", "form")
@@ -109,8 +109,7 @@ class CriterionResult(NamedTuple):
         return data
 
 
-@dataclass(frozen=True)
-class ScoreResult:
+class ScoreResult(NamedTuple):
     """The score of one reply against one rubric, with everything needed to explain it."""
 
     total: int
@@ -118,15 +117,15 @@ class ScoreResult:
     needs_review: bool
     review_reasons: tuple[ReviewReason, ...]
     criteria: tuple[CriterionResult, ...]
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able form, spans as [start, end] pairs."""
+        """JSON-able form: spans as [start, end] pairs, ratios rounded to three places."""
         return {
             "total": self.total,
             "passed": self.passed,
             "needs_review": self.needs_review,
             "review_reasons": [reason._asdict() for reason in self.review_reasons],
             "criteria": [criterion.to_dict() for criterion in self.criteria],
-            "stats": dict(self.stats),
+            "stats": {key: round(value, 3) if isinstance(value, float) else value for key, value in self.stats.items()},
         }
