@@ -19,7 +19,7 @@ serve: setup demo ## set everything up, load content and the demo team, serve on
 
 # The suite runs twice: on SQLite (what `make serve` uses) and on PostgreSQL 15 (what teams deploy).
 PYTEST := env DJANGO_SETTINGS_MODULE=trainer.settings.test DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 test: venv assets ## the whole suite (engine, loaders, views, browser), on SQLite then on PostgreSQL
 	@sqlite=passed; pg=passed; \

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -93,6 +94,7 @@ class ChatExtension(Extension):
         md.preprocessors.register(ChatPreprocessor(md), "chat_transcript", 27)
 
 
+@lru_cache(maxsize=256)  # pure function of the text; the loader re-renders unchanged lessons in tests
 def render_lesson_markdown(text: str) -> str:
     """Markdown with tables, admonitions and chat blocks, sanitised by an nh3 allow-list."""
     raw = markdown.markdown(

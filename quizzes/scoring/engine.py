@@ -42,6 +42,8 @@ DEFAULT_MAX_EXCLAMATIONS = 1
 QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
 
+# Builds a named tuple without the Python-level __new__ its class generates; used where a reply makes many.
+_new_tuple = tuple.__new__
 _NEVER = re.compile("(?!)")  # the regex of a unit without phrases
 _GAP = "[^" + re.escape(BOUNDARY_CHARS) + "]{0," + str(GAP_MAX) + "}?"
 
@@ -233,12 +235,12 @@ class CompiledRubric:
             if not spans:
                 evidence: tuple[Span, ...] = ()
             elif unmoved and len(spans) == 1:  # the usual case: one match, nothing moved
-                evidence = (Span._make(spans[0]),)
+                evidence = (_new_tuple(Span, spans[0]),)
             else:
                 evidence = _evidence(norm, spans)
-            results.append(CriterionResult(
+            results.append(_new_tuple(CriterionResult, (
                 spec.key, spec.label, kind, earned, weight, met, evidence, spec.praise if met else spec.feedback,
-            ))
+            )))
 
         total = math.floor(100 * earned_total / self.total_weight + 0.5)
         reasons, stats = self._review(norm, content, mask, hits, topic_text)
@@ -359,16 +361,18 @@ def _scan_all(
     """Every match of every unit's phrases, sorted into found, unnegated and valid."""
     hits = []
     for regex, negatable in units:
-        found = [match.span() for match in regex.finditer(text)]
-        if not found:
+        first = regex.search(text)
+        if first is None:  # most units: one C call, no iterator
             hits.append(_NO_HITS)
             continue
+        found = [first.span(), *(match.span() for match in regex.finditer(text, first.end()))]
         unnegated = [span for span in found if not is_negated(text, span[0], breaks)] if negatable else found
         if mask is None:
-            hits.append(_Hits(found, unnegated, unnegated))
+            hits.append(_new_tuple(_Hits, (found, unnegated, unnegated)))
         else:
             # A match lying wholly inside text copied from the buyer earns nothing.
-            hits.append(_Hits(found, unnegated, [span for span in unnegated if mask.find(0, span[0], span[1]) != -1]))
+            valid = [span for span in unnegated if mask.find(0, span[0], span[1]) != -1]
+            hits.append(_new_tuple(_Hits, (found, unnegated, valid)))
     return hits
 
 

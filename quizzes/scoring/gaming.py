@@ -34,6 +34,8 @@ FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他�
 # Character classes instead of per-character loops: counting through the regex engine is many times faster.
 _FUNCTION = re.compile("[" + "".join(sorted(FUNCTION_CHARS)) + "]")
 _NOT_COMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
+_NOT_CJK = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff]")
+_DIGITS = re.compile("[0-9]")
 _SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
 
 
@@ -142,7 +144,7 @@ class GibberishFeatures(NamedTuple):
 
     common_ratio: float
     distinct_ratio: float
-    cjk_ratio: float
+    cjk_ratio: float  # Chinese characters among letters (digits left out)
 
     @property
     def is_gibberish(self) -> bool:
@@ -159,12 +161,16 @@ def gibberish_features(content: str) -> GibberishFeatures | None:
     size = len(content)
     if size < GIBBERISH_MIN_CHARS:
         return None
-    # One findall for everything that is not a common Chinese character: a short list for normal replies.
-    suspects = _NOT_COMMON.findall(content)
-    uncommon = sum(1 for char in suspects if "\u3400" <= char <= "\u9fff") if suspects else 0
-    cjk = size - len(suspects) + uncommon
+    # findall on the rare kinds of character: normal replies give short lists.
+    not_common = len(_NOT_COMMON.findall(content))
+    not_cjk = len(_NOT_CJK.findall(content))
+    cjk = size - not_cjk
+    letters = size
+    if cjk < GIBBERISH_CJK_RATIO * size:  # rare: order numbers and prices are not letters of another script
+        letters -= len(_DIGITS.findall(content))
     # Replies in this trainer are Chinese; with no Chinese at all there is nothing to judge.
-    return GibberishFeatures((cjk - uncommon) / cjk if cjk else 0.0, len(set(content)) / size, cjk / size)
+    common_ratio = (size - not_common) / cjk if cjk else 0.0
+    return GibberishFeatures(common_ratio, len(set(content)) / size, cjk / letters if letters else 1.0)
 
 
 class StuffingFeatures(NamedTuple):
