@@ -82,6 +82,9 @@ messages: venv ## rebuild the compiled translation catalogues after editing .po 
 backup: venv ## a consistent copy of var/trainer.sqlite3 in var/backups/, safe while the server runs
 	$(PY) manage.py backup_db
 
+fuzz: venv assets ## the long fuzzing profile (≥ 10,000 generated inputs)
+	HYPOTHESIS_PROFILE=nightly $(PYTEST) tests/trainer/test_fuzz.py
+
 bench: setup
 	$(PY) bench/score_bank.py
 

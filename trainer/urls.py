@@ -1,4 +1,5 @@
 """Root URLs. The people side (homes, supervisor workspace, certification) is namespaced `trainer`."""
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -39,3 +40,6 @@ urlpatterns = [
     path("quizzes/", include("quizzes.urls")),
     path("", include(trainer_patterns)),
 ]
+
+if settings.BENCH_ENDPOINTS:  # the "floor" page speed is compared against (bench/pages.py)
+    urlpatterns.append(path("_bench/floor/", views.bench_floor, name="bench_floor"))

@@ -259,3 +259,8 @@ def cert_overview(request: HttpRequest) -> HttpResponse:
         "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
         "records": selectors.certification_records(trainee_ids=trainee_ids)[:100],
     }, status=400 if form.errors else 200)
+
+
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The minimal page: the base layout with nothing in it (only routed under settings.bench)."""
+    return render(request, "base.html", {})

@@ -208,13 +208,17 @@ class CompiledRubric:
             kind = spec.kind
             weight = spec.weight
             if kind == "covers":
-                spans = []
-                units_found = 0
-                for i in spec.units:
-                    valid = hits[i].valid
-                    if valid:
-                        units_found += 1
-                        spans += valid
+                if len(spec.units) == 1:  # the usual case
+                    spans = hits[spec.units[0]].valid
+                    units_found = 1 if spans else 0
+                else:
+                    spans = []
+                    units_found = 0
+                    for i in spec.units:
+                        valid = hits[i].valid
+                        if valid:
+                            units_found += 1
+                            spans += valid
                 if spec.mode_all:
                     earned = weight * units_found / len(spec.units) if spec.units else 0.0
                     met = units_found == len(spec.units) and units_found > 0
@@ -316,12 +320,13 @@ class CompiledRubric:
 
         if copied:
             # Judge the reply's own words: pasting the buyer's sentences in front of a keyword list does not
-            # turn the list into sentences.
+            # turn the list into sentences. Copied text becomes clause breaks, keeping every position.
             own = gaming.without_copied(text, mask)
             own_chars = len(content_only(own))
-            own_hits = _scan_all(self._unit_regexes, own, None, frozenset())
-            covered = _merge([span for unit_hits in own_hits for span in unit_hits.found])
-            stuffing = gaming.stuffing_features(own, covered, frozenset(), own_chars)
+            covered = _merge([
+                span for unit_hits in hits for span in unit_hits.found if mask.find(0, span[0], span[1]) != -1
+            ])
+            stuffing = gaming.stuffing_features(own, covered, norm.breaks, own_chars)
         else:
             own_chars = content_chars
             covered = _merge([span for unit_hits in hits for span in unit_hits.found])

@@ -37,6 +37,8 @@ _NOT_COMMON = re.compile("[^" + "".join(sorted(COMMON_CHARS)) + "]")
 _NOT_CJK = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff]")
 _DIGITS = re.compile("[0-9]")
 _SEGMENT_SPLIT = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]+")
+# Neither content, nor a clause boundary, nor the NUL that marks covered characters.
+_NOISE = re.compile("[^\\w\x00" + re.escape(BOUNDARY_CHARS) + "]|_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,12 +104,12 @@ def copied_ratio(text: str, mask: bytearray | None, content_chars: int) -> float
 
 
 def without_copied(text: str, mask: bytearray) -> str:
-    """The text with every copied run replaced by a clause break."""
+    """The text with every copied character replaced by a newline (a clause break), positions unchanged."""
     pieces = []
     position = 0
     for start, end in mask_runs(mask):
         pieces.append(text[position:start])
-        pieces.append("\n")
+        pieces.append("\n" * (end - start))
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
@@ -215,14 +217,17 @@ def stuffing_features(
     function_ratio = function_chars / content_chars
     if other_ratio < STUFFING_OTHER_RATIO:
         return StuffingFeatures(coverage, other_ratio, function_ratio, None, None)
+    # Reduce the reply to NUL (covered), clause breaks and "other" characters: glue words, punctuation and
+    # emoji go. Each segment is then judged by counting, without a regex per segment.
+    reduced = _FUNCTION.sub("", _NOISE.sub("", _masked(text, covered, breaks)))
     keyword_segments = counted = 0
-    for segment in _SEGMENT_SPLIT.split(_masked(text, covered, breaks)):
-        rest = content_only(segment)  # NUL stands for covered characters and is not content
-        little = len(rest) - len(_FUNCTION.findall(rest)) <= STUFFING_SEGMENT_SLACK
-        if "\x00" in segment:
+    for segment in _SEGMENT_SPLIT.split(reduced):
+        covered_here = segment.count("\x00")
+        little = len(segment) - covered_here <= STUFFING_SEGMENT_SLACK
+        if covered_here:
             keyword_segments += little
             counted += 1
-        elif rest and not little:  # pure glue ("您好", "亲") counts neither way
+        elif not little:  # pure glue ("您好", "亲") counts neither way
             counted += 1
     return StuffingFeatures(
         coverage, other_ratio, function_ratio, counted, keyword_segments / counted if counted else 0.0,

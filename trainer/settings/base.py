@@ -174,3 +174,4 @@ LOGGING = {
 CURRICULUM_ROOT = BASE_DIR / "courses" / "content"
 BANK_ROOT = BASE_DIR / "quizzes" / "content"
 
+BENCH_ENDPOINTS = False  # the floor view for bench/pages.py; only settings.bench turns it on
