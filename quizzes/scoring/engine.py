@@ -370,7 +370,8 @@ def _scan_all(
         if first is None:  # most units: one C call, no iterator
             hits.append(_NO_HITS)
             continue
-        found = [first.span(), *(match.span() for match in regex.finditer(text, first.end()))]
+        found = [first.span()]
+        found += [match.span() for match in regex.finditer(text, first.end())]
         unnegated = [span for span in found if not is_negated(text, span[0], breaks)] if negatable else found
         if mask is None:
             hits.append(_new_tuple(_Hits, (found, unnegated, unnegated)))
@@ -411,8 +412,8 @@ def _evidence(norm: Normalised, spans: list[tuple[int, int]]) -> tuple[Span, ...
     if len(spans) > 1:
         spans = _merge(spans)
     if norm.offsets is None:
-        return tuple(Span(start, end) for start, end in spans)
-    return tuple(Span(*norm.original_span(start, end)) for start, end in spans)
+        return tuple([_new_tuple(Span, span) for span in spans])
+    return tuple([_new_tuple(Span, norm.original_span(start, end)) for start, end in spans])
 
 
 _compiled_by_hash: dict[str, CompiledRubric] = {}
