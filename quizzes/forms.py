@@ -15,7 +15,7 @@ ERROR_NO_CHOICE = _("请选择答案。")
 
 
 def timing_field() -> forms.IntegerField:
-    return forms.IntegerField(required=False, min_value=0, max_value=MAX_TIMING_MS, widget=forms.HiddenInput)
+    return TimingField(required=False, min_value=0, max_value=MAX_TIMING_MS, widget=forms.HiddenInput)
 
 
 class ReplyField(forms.CharField):
@@ -27,6 +27,21 @@ class ReplyField(forms.CharField):
 
     def to_python(self, value):
         return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+
+    def bound_data(self, data, initial):
+        """What a re-shown form puts back in the box: the text as kept, without NUL."""
+        return data.replace("\x00", "") if isinstance(data, str) else super().bound_data(data, initial)
+
+
+class TimingField(forms.IntegerField):
+    """Milliseconds measured by the page. A missing or tampered value is dropped, never an error:
+    the trainee cannot see or fix a hidden field, and their reply must not be refused for it."""
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except forms.ValidationError:
+            return None
 
 
 def reply_field() -> forms.CharField:
@@ -122,7 +137,11 @@ class AttemptForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if not self.require_all:
+        if not self.require_all:  # drafts: anything goes except an oversized reply
+            for answer in self.answers:
+                if answer.scenario_id and len(data.get(f"reply_{answer.pk}") or "") > MAX_REPLY_CHARS:
+                    self.add_error(f"reply_{answer.pk}", forms.ValidationError(
+                        ERROR_REPLY_TOO_LONG, code="too_long", params={"max": MAX_REPLY_CHARS}))
             return data
         for answer in self.answers:
             if answer.scenario_id:

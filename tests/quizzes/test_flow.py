@@ -278,3 +278,20 @@ def test_nul_characters_are_dropped_before_storage(bank, people, client_for):
     scenario = Scenario.objects.first()
     client_for(people.trainee).post(scenario.get_absolute_url(), {"reply": "亲\x00,您好,马上帮您查"})
     assert Answer.objects.get().reply_text == "亲,您好,马上帮您查"
+
+
+def test_tampered_timing_is_dropped_not_refused(bank, people, client_for):
+    scenario = Scenario.objects.first()
+    response = client_for(people.trainee).post(scenario.get_absolute_url(), {
+        "reply": scenario.model_answer, "first_keystroke_ms": "abc", "submit_ms": "-5"})
+    answer = Answer.objects.get()
+    assert response.status_code == 302 and answer.first_keystroke_ms is None and answer.submit_ms is None
+
+
+def test_oversized_draft_is_refused_not_truncated(bank, people, client_for):
+    client = client_for(people.trainee)
+    attempt = start_quiz(client)
+    answer = attempt.answers.filter(scenario__isnull=False).first()
+    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲" * 2001})
+    answer.refresh_from_db()
+    assert response.status_code == 400 and answer.reply_text == ""
