@@ -140,4 +140,34 @@ def test_role_matrix(world, people, client, name):
             ok = response.status_code == want
         if not ok:
             failures.append(f"{role}: got {response.status_code}, want {want}")
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            policy = response.headers.get("Content-Security-Policy", "")
+            if "default-src 'self'" not in policy or "'unsafe-inline'" in policy:
+                failures.append(f"{role}: missing or weak Content-Security-Policy")
     assert failures == []
+
+
+POST_ENDPOINTS = ["login", "logout", "set_language", "password_change", "courses:lesson_done", "quizzes:scenario",
+                  "quizzes:question", "quizzes:module_quiz_start", "quizzes:attempt_take", "quizzes:attempt_draft",
+                  "trainer:path_assign", "trainer:review_answer", "trainer:certification_start", "trainer:cert_overview"]
+
+
+@pytest.mark.parametrize("name", POST_ENDPOINTS)
+def test_every_post_needs_a_csrf_token(world, people, name):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(people.trainee if "cert_overview" not in name and "review" not in name
+                       and "assign" not in name else people.supervisor)
+    kwargs_for, _expected = MATRIX[name]
+    response = client.post(reverse(name, kwargs=kwargs_for(world)), {"reply": "亲,您好"})
+    assert response.status_code == 403
+
+
+def test_login_rotates_the_session_key(db, client, people):
+    client.get(reverse("login"))
+    client.session.save()
+    before = client.session.session_key
+    response = client.post(reverse("login"), {"username": people.trainee.username, "password": "test-pass-123"})
+    assert response.status_code == 302
+    assert client.session.session_key != before
