@@ -31,7 +31,7 @@ from .types import (
 )
 
 # Bump when a change to the engine can change a score, so stored scores can be told apart.
-ENGINE_VERSION = "1"
+ENGINE_VERSION = "2"  # bump whenever the same reply could score differently; it is part of every snapshot
 
 RUDE_CONCEPT = "rude"
 INVITATION_CONCEPT = "invitation"
