@@ -55,7 +55,11 @@ def build(db: Path, trainees: int, teams: int, answers: int) -> None:
 COUNT_SCRIPT = r"""
 import json, django
 django.setup()
-from django.db import connection
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection
+# As Django's test runner does: keep one connection across requests so its query log survives.
+request_started.disconnect(close_old_connections)
+request_finished.disconnect(close_old_connections)
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from courses.models import Lesson
@@ -87,6 +91,7 @@ for name, (user, url) in pages.items():
     client.get(url)
     with CaptureQueriesContext(connection) as ctx:
         status = client.get(url).status_code
+    assert status == 200, (name, url, status)
     out[name] = {"url": url, "queries": len(ctx), "status": status, "as": "trainee" if user == trainee else ("supervisor" if user else "anonymous")}
 print(json.dumps(out))
 """

@@ -206,7 +206,7 @@ def review_queue(*, user, team_id: int | None = None, trainee_id: int | None = N
         answers = answers.filter(reviewed_at__isnull=False)
     elif status == REVIEW_STATUS_FLAGGED:
         answers = answers.filter(needs_review=True, reviewed_at__isnull=True)
-    return answers.select_related("user", "user__team", "scenario", "attempt").annotate(
+    return answers.select_related("user", "user__team", "scenario", "attempt").defer("auto_result", "selected").annotate(
         flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
         distance=Abs(F("auto_total") - F("attempt__pass_mark")),
     ).order_by("flag_rank", "distance", "submitted_at", "pk")

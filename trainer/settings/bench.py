@@ -6,7 +6,7 @@ Only for bench/ scripts: cookies are not marked Secure because the benchmark tal
 import os
 
 os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 60)
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 
 from .prod import *  # noqa: E402,F401,F403
 from .prod import STORAGES  # noqa: E402
