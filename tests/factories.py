@@ -24,3 +24,19 @@ def user_create(*, role: str = Role.TRAINEE, team: Team | None = None, username:
         hire_date=hire_date, is_staff=role == Role.ADMIN, is_superuser=role == Role.ADMIN,
     )
     return user
+
+
+def attempt_inputs(attempt, *, good: bool = True) -> dict:
+    """ReplyInput per answer of an attempt: model answers and right choices, or a blunt "不行" and a
+    wrong choice."""
+    from quizzes.services import ReplyInput
+
+    inputs = {}
+    for answer in attempt.answers.select_related("scenario", "question"):
+        if answer.scenario_id:
+            inputs[answer.pk] = ReplyInput(reply_text=answer.scenario.model_answer if good else "不行")
+        else:
+            right = tuple(answer.question.answer)
+            wrong = tuple(i for i in range(len(answer.question.display_choices)) if i not in right)[:1]
+            inputs[answer.pk] = ReplyInput(selected=right if good else wrong)
+    return inputs

@@ -68,3 +68,13 @@ def login(page, username: str, password: str = "test-pass-123") -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
+def fill_attempt_page(page, attempt) -> None:
+    """Type every model answer and tick every right choice of an attempt on its page."""
+    for answer in attempt.answers.select_related("scenario", "question").order_by("position"):
+        if answer.scenario_id:
+            page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
+        else:
+            for index in answer.question.answer:
+                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()

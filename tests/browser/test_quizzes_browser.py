@@ -6,7 +6,7 @@ import pytest
 from courses.services import curriculum_load
 from quizzes.models import Answer, Attempt, Scenario
 from quizzes.services import bank_apply, bank_parse
-from tests.browser.conftest import REAL_CONTENT, login
+from tests.browser.conftest import REAL_CONTENT, fill_attempt_page, login
 from tests.factories import user_create
 
 
@@ -56,12 +56,7 @@ def test_module_quiz_keeps_text_on_error_and_submits_once(page, bank):
     page.click('[data-testid="submit-attempt"]')
     assert "已为你保留所有输入" in page.content()
     assert page.locator("textarea").first.input_value() == "亲,您好,这个问题我马上帮您看一下哦"
-    for answer in attempt.answers.select_related("scenario", "question").order_by("position"):
-        if answer.scenario_id:
-            page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
-        else:
-            for index in answer.question.answer:
-                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()
+    fill_attempt_page(page, attempt)
     page.click('[data-testid="submit-attempt"]')
     page.wait_for_url("**/result/")
     attempt.refresh_from_db()

@@ -11,7 +11,7 @@ from courses import clock
 from courses.services import curriculum_load
 from quizzes.models import Answer, Review
 from quizzes.services import bank_apply, bank_parse
-from tests.browser.conftest import REAL_CONTENT, login
+from tests.browser.conftest import REAL_CONTENT, fill_attempt_page, login
 from trainer.models import CertificationAttempt
 
 
@@ -75,12 +75,7 @@ def test_trainee_takes_a_timed_certification_exam(page, demo):
     expect(page.locator('[data-testid="autosave-status"]')).to_contain_text("已自动保存", timeout=12_000)
     first_scenario.refresh_from_db()
     assert first_scenario.reply_text == first_scenario.scenario.model_answer  # autosaved on the server
-    for answer in answers:
-        if answer.scenario_id:
-            page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
-        else:
-            for index in answer.question.answer:
-                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()
+    fill_attempt_page(page, cert.attempt)
     page.click('[data-testid="submit-attempt"]')
     page.wait_for_url("**/certification/**")
     cert.attempt.refresh_from_db()

@@ -14,6 +14,7 @@ from django.urls import reverse
 from courses import clock
 from courses.models import Module
 from quizzes import services
+from tests.factories import attempt_inputs
 from quizzes.models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
 
 
@@ -96,13 +97,13 @@ def test_answer_visibility_by_role(bank, people, client, who, status):
 
 
 def fill_attempt(attempt: Attempt, *, good: bool = True) -> dict:
+    """The same answers as attempt_inputs, as the page's form fields."""
     data = {}
-    for answer in attempt.answers.select_related("scenario", "question"):
-        if answer.scenario_id:
-            data[f"reply_{answer.pk}"] = answer.scenario.model_answer if good else "不行"
+    for pk, item in attempt_inputs(attempt, good=good).items():
+        if item.selected:
+            data[f"choice_{pk}"] = list(item.selected)
         else:
-            data[f"choice_{answer.pk}"] = answer.question.answer if good else [
-                i for i in range(max(2, len(answer.question.display_choices))) if i not in answer.question.answer][:1]
+            data[f"reply_{pk}"] = item.reply_text
     return data
 
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from courses import clock
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
+from tests.factories import attempt_inputs
 from trainer.certification import band_for
 from trainer.models import CertificationExam, CertificationRound
 from trainer.services import certification_start, rounds_create_monthly
@@ -36,14 +37,7 @@ def open_round(exam, people):
 
 def sit(trainee, round_, *, good: bool, rng_seed: int = 1):
     cert = certification_start(trainee=trainee, round_=round_, rng=random.Random(rng_seed))
-    inputs = {}
-    for answer in cert.attempt.answers.select_related("scenario", "question"):
-        if answer.scenario_id:
-            inputs[answer.pk] = quiz_services.ReplyInput(reply_text=answer.scenario.model_answer if good else "不行")
-        else:
-            wrong = [i for i in range(4) if i not in answer.question.answer][:1]
-            inputs[answer.pk] = quiz_services.ReplyInput(selected=tuple(answer.question.answer if good else wrong))
-    quiz_services.attempt_submit(attempt_id=cert.attempt_id, user=trainee, inputs=inputs)
+    quiz_services.attempt_submit(attempt_id=cert.attempt_id, user=trainee, inputs=attempt_inputs(cert.attempt, good=good))
     cert.attempt.refresh_from_db()
     return cert
 

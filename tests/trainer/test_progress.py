@@ -13,7 +13,7 @@ from courses.models import Lesson, Module
 from courses.services import lesson_complete
 from quizzes import services as quiz_services
 from quizzes.models import Attempt
-from tests.factories import user_create
+from tests.factories import attempt_inputs, user_create
 from trainer import selectors
 from trainer.models import PathStep
 from trainer.selectors import FAILED, IN_PROGRESS, NOT_STARTED, OVERDUE, PASSED
@@ -26,14 +26,7 @@ def statuses(trainee):
 
 def finish_quiz(trainee, module, good: bool):
     attempt = quiz_services.module_quiz_start(user=trainee, module=module)
-    inputs = {}
-    for answer in attempt.answers.select_related("scenario", "question"):
-        if answer.scenario_id:
-            inputs[answer.pk] = quiz_services.ReplyInput(reply_text=answer.scenario.model_answer if good else "不行")
-        else:
-            wrong = [i for i in range(4) if i not in answer.question.answer][:1]
-            inputs[answer.pk] = quiz_services.ReplyInput(selected=tuple(answer.question.answer if good else wrong))
-    return quiz_services.attempt_submit(attempt_id=attempt.pk, user=trainee, inputs=inputs)
+    return quiz_services.attempt_submit(attempt_id=attempt.pk, user=trainee, inputs=attempt_inputs(attempt, good=good))
 
 
 def test_path_expands_every_lesson_and_module_quiz(assigned):
