@@ -13,6 +13,7 @@ from tests.browser.conftest import REAL_CONTENT, login
 from tests.factories import team_create, user_create
 
 PAYLOAD = '<img src=x onerror=alert(1)><script>alert(2)</script>"><svg onload=alert(3)>'
+NAME = '"><img src=x onerror=alert(4)>'  # fits the 60-character display name
 
 
 @pytest.fixture
@@ -22,9 +23,9 @@ def hostile(transactional_db):
     curriculum_load(root=REAL_CONTENT / "courses" / "content")
     bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
     onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
-    supervisor = user_create(role="supervisor", username="xss-sup", display_name=PAYLOAD)
-    team = team_create(name=PAYLOAD, supervisors=(supervisor,))
-    trainee = user_create(team=team, username="xss-trainee", display_name=PAYLOAD)
+    supervisor = user_create(role="supervisor", username="xss-sup", display_name=NAME)
+    team = team_create(name=NAME, supervisors=(supervisor,))
+    trainee = user_create(team=team, username="xss-trainee", display_name=NAME)
     scenario = Scenario.objects.order_by("slug").first()
     answer = practice_answer_submit(user=trainee, scenario=scenario, data=ReplyInput(reply_text=PAYLOAD + scenario.model_answer))
     review_submit_and_notify(answer=answer, reviewer=supervisor, points={}, comment=PAYLOAD, seen_review_id=None,

@@ -171,3 +171,12 @@ def test_login_rotates_the_session_key(db, client, people):
     response = client.post(reverse("login"), {"username": people.trainee.username, "password": "test-pass-123"})
     assert response.status_code == 302
     assert client.session.session_key != before
+
+
+def test_nul_in_query_strings_and_forms_never_reaches_the_database(content, people, client):
+    client.force_login(people.supervisor)
+    assert client.get(reverse("courses:search"), {"q": "催\x00付"}).status_code == 200
+    assert client.get(reverse("trainer:review_queue"), {"scenario": "\x00"}).status_code == 200
+    client.logout()
+    response = client.post(reverse("login"), {"username": "亲" * 3000 + "\x00", "password": "x"})
+    assert response.status_code == 200

@@ -1,0 +1,39 @@
+"""Request hygiene shared by every view."""
+from __future__ import annotations
+
+from typing import Callable
+
+from django.http import HttpRequest, HttpResponse, QueryDict
+
+
+def _without_nul(data: QueryDict) -> QueryDict:
+    if not any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists()):
+        return data
+    clean = QueryDict(mutable=True)
+    for key, values in data.lists():
+        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+    clean._mutable = False
+    return clean
+
+
+class StripNulMiddleware:
+    """Drop NUL characters from query strings and form fields before any view or filter sees them.
+
+    PostgreSQL cannot store or even compare text containing NUL, so a search or filter with one
+    would fail with a server error; nobody types NUL on purpose (it comes from pasted binary).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.GET = _without_nul(request.GET)
+        if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            request.POST = _without_nul(request.POST)
+        return self.get_response(request)
+
+
+def axes_username(request: HttpRequest, credentials: dict | None) -> str:
+    """The username django-axes records, capped to the length of a real username (150)."""
+    value = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(value)[:150]
