@@ -357,13 +357,17 @@ def supervisor_dashboard(*, user: User) -> dict:
     }
 
 
+TRAINEE_DETAIL_ANSWERS = 50  # the full history is in the results export
+
+
 def trainee_detail(*, trainee: User) -> dict:
     """Everything one trainee did: path status, every answer, certifications, reviews."""
     from quizzes.models import Answer
 
     trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
     answers = list(Answer.objects.filter(user=trainee, submitted_at__isnull=False)
-                   .select_related("scenario", "question", "attempt").order_by("-submitted_at")[:200])
+                   .select_related("scenario", "question", "attempt").defer("auto_result")
+                   .order_by("-submitted_at")[:TRAINEE_DETAIL_ANSWERS])
     return {
         "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
         "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),
