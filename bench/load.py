@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import urllib.parse
 import urllib.request
 from collections import defaultdict
 from pathlib import Path
+
+from serving import gunicorn_on_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -140,12 +141,6 @@ def supervisor_loop(base, username, deadline, stats: Stats, rng: random.Random):
                 stats.reviews += 1
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 COUNT_SCRIPT = r"""
 import json, re, sys, django
 django.setup()
@@ -180,19 +175,8 @@ def main() -> int:
     scenarios = json.loads(subprocess.run([PY, "manage.py", "export_scenarios"], cwd=ROOT, env=env, check=True,
                                           capture_output=True, text=True).stdout)
     scenario_list = [(s["slug"], s["model_answer"]) for s in scenarios]
-    port = free_port()
-    server = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "trainer.wsgi", "--bind", f"127.0.0.1:{port}",
-                               "--workers", str(args.workers), "--log-level", "warning", "--timeout", "120"],
-                              cwd=ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
     stats = Stats()
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_on_loopback(env, workers=args.workers) as base:
         deadline = time.monotonic() + args.seconds
         threads = [threading.Thread(target=trainee_loop, args=(base, f"gen-{i + 1}", scenario_list, deadline, stats,
                                                                random.Random(i))) for i in range(args.trainees)]
@@ -204,9 +188,6 @@ def main() -> int:
         for thread in threads:
             thread.join(timeout=args.seconds + 180)
         elapsed = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     result = json.loads(subprocess.run([PY, "-c", COUNT_SCRIPT], cwd=ROOT, env=env, check=True, capture_output=True,
                                        text=True).stdout.strip().splitlines()[-1])
     counts = result["counts"]

@@ -19,7 +19,6 @@ import http.cookiejar
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -27,6 +26,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from serving import gunicorn_on_loopback
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -102,12 +103,6 @@ def count_queries(db: Path) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class Browser:
     """A cookie-keeping HTTP client that logs in through the real form."""
 
@@ -130,18 +125,7 @@ class Browser:
 
 
 def time_pages(db: Path, pages: dict, runs: int) -> dict:
-    port = free_port()
-    server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "trainer.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--log-level", "warning"], cwd=ROOT, env=env_for(db))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with gunicorn_on_loopback(env_for(db), workers=2) as base:
         clients = {"anonymous": Browser(base), "trainee": Browser(base), "supervisor": Browser(base)}
         clients["trainee"].login(TRAINEE)
         clients["supervisor"].login(SUPERVISOR)
@@ -158,9 +142,6 @@ def time_pages(db: Path, pages: dict, runs: int) -> dict:
                 assert status == 200, (name, status)
             timings[name] = statistics.median(samples)
         return timings
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def main() -> int:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from courses.models import Module
@@ -168,13 +168,6 @@ def timing_feedback(*, answer: Answer) -> TimingFeedback:
         typing_ok=None if cpm is None else cpm >= TYPING_TARGET_CPM,
     )
 
-
-def scenarios_for_module(*, module: Module) -> QuerySet[Scenario]:
-    return Scenario.objects.filter(module=module, is_active=True)
-
-
-def search_filter(queryset: QuerySet, query: str) -> QuerySet:
-    return queryset.filter(Q(title__icontains=query) | Q(context__icontains=query)) if query else queryset
 
 
 # ----------------------------------------------------------------------------------------- reviews

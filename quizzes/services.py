@@ -366,12 +366,6 @@ def review_lock_acquire(*, answer: Answer, user) -> LockState:
     return LockState(True, getattr(user, "name", str(user)), expires)
 
 
-def review_lock_release(*, answer: Answer, user) -> None:
-    from .models import ReviewLock
-
-    ReviewLock.objects.filter(answer=answer, holder=user).delete()
-
-
 @dataclass(frozen=True)
 class PassageComment:
     quote: str
