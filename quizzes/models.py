@@ -171,7 +171,14 @@ class Answer(models.Model):
         ordering = ["attempt", "position"]
         indexes = [
             models.Index(fields=["user", "submitted_at"]),
-            models.Index(fields=["needs_review", "reviewed_at"]),
+            # The review queue: scenario replies not yet reviewed, per trainee, carrying the columns the
+            # queue counts and sorts by so that neither needs the wide answer rows. (An index led by
+            # needs_review made both SQLite and PostgreSQL read every flagged answer of every team.)
+            models.Index(
+                fields=["user", "submitted_at", "needs_review", "auto_total", "attempt"],
+                condition=models.Q(scenario__isnull=False, submitted_at__isnull=False, reviewed_at__isnull=True),
+                name="answer_review_pending",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

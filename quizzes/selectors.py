@@ -22,8 +22,16 @@ def answers_visible_to(*, user) -> QuerySet[Answer]:
     if user.is_platform_admin:
         return answers
     if user.is_supervisor:
-        return answers.filter(user__team__supervisors=user)
+        # IN (their trainees) rather than a join through teams: the planner then walks the answer
+        # indexes trainee by trainee, and a trainee in two of the supervisor's teams is not doubled.
+        return answers.filter(user__in=_supervised_user_ids(user))
     return answers.filter(user=user)
+
+
+def _supervised_user_ids(user) -> QuerySet:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(team__supervisors=user).values("pk")
 
 
 def access_answer_by_id(*, user, answer_id: int) -> Answer:
@@ -177,15 +185,9 @@ REVIEW_STATUS_REVIEWED = "reviewed"
 REVIEW_STATUS_FLAGGED = "flagged"
 
 
-def review_queue(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_slug: str = "",
-                 status: str = REVIEW_STATUS_PENDING) -> QuerySet[Answer]:
-    """Scenario answers of the user's teams, most in need of a human first.
-
-    Order: flagged by the scorer, then closest to the pass mark, then oldest.
-    """
-    from django.db.models import Case, F, IntegerField, Value, When
-    from django.db.models.functions import Abs
-
+def review_queue_pending(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_slug: str = "",
+                         status: str = REVIEW_STATUS_PENDING) -> QuerySet[Answer]:
+    """The scenario answers a queue with these filters holds, unordered: cheap to count."""
     answers = answers_visible_to(user=user).filter(scenario__isnull=False, submitted_at__isnull=False)
     if team_id:
         answers = answers.filter(user__team_id=team_id)
@@ -199,10 +201,61 @@ def review_queue(*, user, team_id: int | None = None, trainee_id: int | None = N
         answers = answers.filter(reviewed_at__isnull=False)
     elif status == REVIEW_STATUS_FLAGGED:
         answers = answers.filter(needs_review=True, reviewed_at__isnull=True)
-    return answers.select_related("user", "user__team", "scenario", "attempt").defer("auto_result", "selected").annotate(
+    return answers
+
+
+def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
+    """Most in need of a human first: flagged by the scorer, then closest to the pass mark, then oldest."""
+    from django.db.models import Case, F, IntegerField, Value, When
+    from django.db.models.functions import Abs
+
+    return answers.select_related("user", "user__team", "scenario", "attempt").only(*QUEUE_ROW_FIELDS).annotate(
         flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
         distance=Abs(F("auto_total") - F("attempt__pass_mark")),
     ).order_by("flag_rank", "distance", "submitted_at", "pk")
+
+
+def review_queue(*, user, **filters) -> QuerySet[Answer]:
+    """Scenario answers of the user's teams, most in need of a human first (filters as review_queue_pending)."""
+    return review_queue_ordered(review_queue_pending(user=user, **filters))
+
+
+def review_queue_pages(*, user, **filters) -> "OrderedInTwoSteps":
+    """The queue for a Paginator: counted without sorting, sorted on narrow rows, one page loaded."""
+    pending = review_queue_pending(user=user, **filters)
+    return OrderedInTwoSteps(pending, review_queue_ordered(pending))
+
+
+# What a queue row shows; the reply is cut to a preview in the template.
+QUEUE_ROW_FIELDS = ("id", "user_id", "attempt_id", "scenario_id", "reply_text", "submitted_at", "auto_total",
+                    "final_total", "needs_review", "reviewed_at", "user__username", "user__display_name",
+                    "user__first_name", "user__last_name", "user__team_id", "user__team__name", "scenario__title",
+                    "attempt__mode", "attempt__pass_mark")
+
+
+class OrderedInTwoSteps:
+    """A queue for Paginator that sorts narrow rows first and loads only the page it shows.
+
+    Sorting whole answer rows (reply, scenario, trainee) made SQLite copy every pending answer of a
+    team into its sort; sorting ids and keys, then fetching 25 rows by id, reads a fraction of that.
+    """
+
+    ordered = True
+
+    def __init__(self, unordered: QuerySet[Answer], ordered: QuerySet[Answer]):
+        self.unordered, self.queryset = unordered, ordered
+
+    def count(self) -> int:
+        return self.unordered.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page: slice) -> list[Answer]:
+        ids = list(self.queryset.values_list("pk", flat=True)[page])
+        rows = self.queryset.model.objects.filter(pk__in=ids).select_related(
+            "user", "user__team", "scenario", "attempt").only(*QUEUE_ROW_FIELDS).in_bulk()
+        return [rows[pk] for pk in ids if pk in rows]
 
 
 @dataclass
@@ -247,8 +300,13 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     from .models import Review
     from .scoring.agreement import totals_kappa
 
-    reviews = (Review.objects.filter(answer__in=answers_visible_to(user=user))
-               .select_related("answer__scenario").order_by("answer_id", "-created_at", "-id"))
+    # Only what the statistics read: the answers' replies and results and the reviews' comments stay
+    # in the database (they made this page load several megabytes for a team).
+    reviews = (Review.objects.filter(answer__in=answers_visible_to(user=user).values("pk"))
+               .select_related("answer__scenario")
+               .only("answer_id", "created_at", "criteria", "auto_total", "final_total",
+                     "answer__scenario_id", "answer__scenario__slug", "answer__scenario__title")
+               .order_by("answer_id", "-created_at", "-id"))
     latest: dict[int, Review] = {}
     for review in reviews:
         latest.setdefault(review.answer_id, review)
