@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from courses import clock
 
 from .models import CertificationExam, OnboardingPath, Team, User
+from .widgets import PythonSelect
 
 SORT_CHOICES = [
     ("name", _("按团队和姓名")), ("progress", _("完成度从高到低")), ("progress_asc", _("完成度从低到高")),
@@ -15,9 +16,9 @@ SORT_CHOICES = [
 
 
 class GridFilterForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
+    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
     overdue = forms.BooleanField(required=False, label=_("只看有逾期的学员"))
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("排序"))
+    sort = forms.ChoiceField(widget=PythonSelect, choices=SORT_CHOICES, required=False, label=_("排序"))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -25,9 +26,9 @@ class GridFilterForm(forms.Form):
 
 
 class AssignPathForm(forms.Form):
-    path = forms.ModelChoiceField(queryset=OnboardingPath.objects.all(), label=_("带教路径"))
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, label=_("整个团队"))
-    trainee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("或单个学员"))
+    path = forms.ModelChoiceField(widget=PythonSelect, queryset=OnboardingPath.objects.all(), label=_("带教路径"))
+    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, label=_("整个团队"))
+    trainee = forms.ModelChoiceField(widget=PythonSelect, queryset=User.objects.none(), required=False, label=_("或单个学员"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,10 +43,10 @@ class AssignPathForm(forms.Form):
 
 
 class ReviewQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
+    status = forms.ChoiceField(widget=PythonSelect, choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
                                         ("all", _("全部"))], required=False, label=_("状态"))
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
-    trainee = forms.ModelChoiceField(queryset=User.objects.none(), required=False, empty_label=_("全部学员"), label=_("学员"))
+    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
+    trainee = forms.ModelChoiceField(widget=PythonSelect, queryset=User.objects.none(), required=False, empty_label=_("全部学员"), label=_("学员"))
     scenario = forms.CharField(required=False, max_length=80, label=_("情景题标识"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
@@ -104,8 +105,8 @@ class ReviewForm(forms.Form):
 
 
 class RoundScheduleForm(forms.Form):
-    team = forms.ModelChoiceField(queryset=Team.objects.none(), label=_("团队"))
-    exam = forms.ModelChoiceField(queryset=CertificationExam.objects.all(), label=_("考试"))
+    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), label=_("团队"))
+    exam = forms.ModelChoiceField(widget=PythonSelect, queryset=CertificationExam.objects.all(), label=_("考试"))
     first_day = forms.DateField(label=_("第一轮开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))

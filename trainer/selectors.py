@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -66,18 +66,26 @@ NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress"
 DUE_SOON_DAYS = 7
 
 
-@dataclass
 class StepStatus:
-    step: PathStep
-    status: str
-    due_on: date
-    score: int | None = None
-    done_on: date | None = None
-    evidence_url: str = ""
+    """One step of one trainee's path. Plain slots, not a dataclass: the grid builds thousands."""
+
+    __slots__ = ("step", "status", "due_on", "score", "done_at", "evidence_url")
+
+    def __init__(self, step: PathStep, status: str, due_on: date, score: int | None = None,
+                 done_at: datetime | None = None, evidence_url: str = ""):
+        self.step, self.status, self.due_on, self.score = step, status, due_on, score
+        self.done_at, self.evidence_url = done_at, evidence_url
 
     @property
     def is_done(self) -> bool:
         return self.status == PASSED
+
+    @property
+    def done_on(self) -> date | None:
+        return timezone.localdate(self.done_at) if self.done_at else None
+
+    def __repr__(self) -> str:
+        return f"StepStatus({self.step.pk}, {self.status!r}, due {self.due_on})"
 
 
 @dataclass
@@ -88,7 +96,7 @@ class TraineeProgress:
 
     @property
     def done(self) -> int:
-        return sum(s.is_done for s in self.steps)
+        return sum(s.status == PASSED for s in self.steps)
 
     @property
     def percent(self) -> int:
@@ -125,6 +133,19 @@ def _start_date(trainee: User) -> date:
     return timezone.localdate(assignment.assigned_at) if assignment else clock.today()
 
 
+# Lesson rows carry their whole text; a path step only needs titles, slugs and pass marks.
+_STEP_FIELDS = ("path_id", "order", "kind", "lesson_id", "module_id", "exam_id", "due_days", "pass_mark",
+                "lesson__slug", "lesson__title", "module__title", "exam__name", "exam__pass_mark")
+
+
+def _path_steps(path_ids: set[int]) -> dict[int, list[PathStep]]:
+    steps_by_path: dict[int, list[PathStep]] = {}
+    for step in (PathStep.objects.filter(path_id__in=path_ids).select_related("lesson", "module", "exam")
+                 .only(*_STEP_FIELDS).order_by("order")):
+        steps_by_path.setdefault(step.path_id, []).append(step)
+    return steps_by_path
+
+
 def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
     """Every trainee's path with a status per step, derived from completions and attempts.
 
@@ -134,20 +155,23 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
     today = clock.today()
     ids = [t.pk for t in trainees]
     path_ids = {t.path_assignment.path_id for t in trainees if _assignment(t)}
-    steps_by_path: dict[int, list[PathStep]] = {}
-    for step in PathStep.objects.filter(path_id__in=path_ids).select_related("lesson", "module", "exam").order_by("order"):
-        steps_by_path.setdefault(step.path_id, []).append(step)
-    completions = {(c["user_id"], c["lesson_id"]): c["completed_at"] for c in
-                   LessonCompletion.objects.filter(user_id__in=ids).values("user_id", "lesson_id", "completed_at")}
-    quizzes: dict[tuple[int, int], list[dict]] = {}
-    for row in Attempt.objects.filter(user_id__in=ids, mode=Attempt.Mode.MODULE_QUIZ).values(
-            "id", "user_id", "module_id", "status", "total", "passed", "submitted_at").order_by("started_at"):
-        quizzes.setdefault((row["user_id"], row["module_id"]), []).append(row)
-    certs: dict[tuple[int, int], list[dict]] = {}
-    for row in CertificationAttempt.objects.filter(trainee_id__in=ids).values(
-            "id", "trainee_id", "exam_id", "attempt__status", "attempt__total", "attempt__passed",
-            "attempt__submitted_at").order_by("attempt__started_at"):
-        certs.setdefault((row["trainee_id"], row["exam_id"]), []).append(row)
+    steps_by_path = _path_steps(path_ids) if path_ids else {}
+    if not steps_by_path:
+        ids = []  # nobody has a path: nothing else to read
+    completions = {(user_id, lesson_id): completed_at for user_id, lesson_id, completed_at in
+                   LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id", "completed_at")} if ids else {}
+    quizzes: dict[tuple[int, int], list[tuple]] = {}
+    if ids:
+        for row in Attempt.objects.filter(user_id__in=ids, mode=Attempt.Mode.MODULE_QUIZ).values_list(
+                "user_id", "module_id", "id", "status", "total", "submitted_at").order_by("started_at"):
+            quizzes.setdefault((row[0], row[1]), []).append(row[2:])
+    certs: dict[tuple[int, int], list[tuple]] = {}
+    if ids:
+        for row in CertificationAttempt.objects.filter(trainee_id__in=ids).values_list(
+                "trainee_id", "exam_id", "id", "attempt__status", "attempt__total", "attempt__submitted_at"
+        ).order_by("attempt__started_at"):
+            certs.setdefault((row[0], row[1]), []).append(row[2:])
+    plans = {path_id: [_step_plan(step) for step in steps] for path_id, steps in steps_by_path.items()}
 
     result = []
     for trainee in trainees:
@@ -155,14 +179,37 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
         progress = TraineeProgress(trainee=trainee, path=assignment.path if assignment else None)
         if assignment:
             start = _start_date(trainee)
-            for step in steps_by_path.get(assignment.path_id, []):
-                due = start + timedelta(days=step.due_days)
-                status = _step_status(step, trainee, due, completions, quizzes, certs)
+            pk = trainee.pk
+            append = progress.steps.append
+            for step, kind, key, pass_mark, url_name, lesson_url, due_delta in plans.get(assignment.path_id, []):
+                due = start + due_delta
+                if kind == _LESSON:
+                    done_at = completions.get((pk, key))
+                    if done_at:
+                        append(StepStatus(step, PASSED, due, done_at=done_at, evidence_url=lesson_url))
+                    else:
+                        append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=lesson_url))
+                    continue
+                rows = (quizzes if kind == _MODULE_QUIZ else certs).get((pk, key))
+                status = _attempt_step_status(step, due, rows, pass_mark, url_name) if rows else StepStatus(step, NOT_STARTED, due)
                 if status.status in (NOT_STARTED, IN_PROGRESS, FAILED) and today > due:
                     status.status = OVERDUE
-                progress.steps.append(status)
+                append(status)
         result.append(progress)
     return result
+
+
+_LESSON, _MODULE_QUIZ = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ
+
+
+def _step_plan(step: PathStep) -> tuple:
+    """What every trainee's status for this step is computed from, resolved once per request."""
+    if step.kind == _LESSON:
+        return step, _LESSON, step.lesson_id, None, "", _url("courses:lesson", step.lesson.slug), timedelta(days=step.due_days)
+    if step.kind == _MODULE_QUIZ:
+        return step, _MODULE_QUIZ, step.module_id, step.pass_mark, "quizzes:attempt_result", "", timedelta(days=step.due_days)
+    return (step, PathStep.Kind.CERTIFICATION, step.exam_id, step.exam.pass_mark, "trainer:certification_result", "",
+            timedelta(days=step.due_days))
 
 
 def _assignment(trainee: User):
@@ -172,29 +219,17 @@ def _assignment(trainee: User):
         return None
 
 
-def _step_status(step, trainee, due, completions, quizzes, certs) -> StepStatus:
-    if step.kind == PathStep.Kind.LESSON:
-        done_at = completions.get((trainee.pk, step.lesson_id))
-        return StepStatus(step, PASSED if done_at else NOT_STARTED, due,
-                          done_on=timezone.localdate(done_at) if done_at else None,
-                          evidence_url=_url("courses:lesson", step.lesson.slug))
-    rows = quizzes.get((trainee.pk, step.module_id), []) if step.kind == PathStep.Kind.MODULE_QUIZ else [
-        {"id": r["id"], "status": r["attempt__status"], "total": r["attempt__total"], "passed": r["attempt__passed"],
-         "submitted_at": r["attempt__submitted_at"]} for r in certs.get((trainee.pk, step.exam_id), [])]
-    pass_mark = step.pass_mark if step.kind == PathStep.Kind.MODULE_QUIZ else step.exam.pass_mark
-    finished = [r for r in rows if r["status"] != Attempt.Status.IN_PROGRESS]
-    passed = [r for r in finished if (r["total"] or 0) >= pass_mark]
-    url_name = "quizzes:attempt_result" if step.kind == PathStep.Kind.MODULE_QUIZ else "trainer:certification_result"
+def _attempt_step_status(step: PathStep, due: date, rows: list[tuple], pass_mark: int, url_name: str) -> StepStatus:
+    """Status of a quiz or certification step from the trainee's attempts (id, status, total, submitted_at)."""
+    finished = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS]
+    passed = [r for r in finished if (r[2] or 0) >= pass_mark]
     if passed:
-        best = max(passed, key=lambda r: r["total"])
-        return StepStatus(step, PASSED, due, score=best["total"], done_on=timezone.localdate(best["submitted_at"]),
-                          evidence_url=_url(url_name, best["id"]))
-    if any(r["status"] == Attempt.Status.IN_PROGRESS for r in rows):
+        best = max(passed, key=lambda r: r[2])
+        return StepStatus(step, PASSED, due, score=best[2], done_at=best[3], evidence_url=_url(url_name, best[0]))
+    if len(finished) < len(rows):
         return StepStatus(step, IN_PROGRESS, due)
-    if finished:
-        latest = finished[-1]
-        return StepStatus(step, FAILED, due, score=latest["total"], evidence_url=_url(url_name, latest["id"]))
-    return StepStatus(step, NOT_STARTED, due)
+    latest = finished[-1]
+    return StepStatus(step, FAILED, due, score=latest[2], evidence_url=_url(url_name, latest[0]))
 
 
 def trainees_with_paths(*, user: User, team_id: int | None = None) -> list[User]:
@@ -302,11 +337,19 @@ def open_rounds_for(*, trainee: User):
 
 # ------------------------------------------------------------------------------------- dashboards
 
+# What an answer list row shows (time, mode, title or prompt, scores, flags); the reply, the result
+# JSON and the scenario's dialogue stay in the database.
+ANSWER_ROW_FIELDS = ("id", "user_id", "attempt_id", "scenario_id", "question_id", "submitted_at", "auto_total",
+                     "final_total", "final_passed", "needs_review", "reviewed_at", "scenario__title",
+                     "question__prompt", "attempt__mode")
+
+
 def recent_answers(*, trainee_ids: list[int], limit: int = 10):
     from quizzes.models import Answer
 
     return list(Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
-                .select_related("scenario", "question", "attempt", "user").order_by("-submitted_at")[:limit])
+                .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
+                .order_by("-submitted_at")[:limit])
 
 
 def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
@@ -337,7 +380,7 @@ def trainee_dashboard(*, trainee: User) -> dict:
 
 
 def supervisor_dashboard(*, user: User) -> dict:
-    from quizzes.selectors import review_queue
+    from quizzes.selectors import review_queue_pages
 
     rows = progress_for(trainees=trainees_with_paths(user=user))
     teams: dict[int | None, dict] = {}
@@ -349,11 +392,11 @@ def supervisor_dashboard(*, user: User) -> dict:
         entry["percent_sum"] += row.percent
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
-    queue = review_queue(user=user)
+    queue = review_queue_pages(user=user)
     return {
         "teams": list(teams.values()), "behind": [r for r in rows if r.overdue][:10],
-        "pending_reviews": queue.count(), "flagged_reviews": queue.filter(needs_review=True).count(),
-        "top_queue": list(queue[:5]), "alerts": certification_alerts(user=user),
+        "pending_reviews": queue.count(), "flagged_reviews": queue.unordered.filter(needs_review=True).count(),
+        "top_queue": queue[:5], "alerts": certification_alerts(user=user),
     }
 
 
@@ -366,7 +409,7 @@ def trainee_detail(*, trainee: User) -> dict:
 
     trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
     answers = list(Answer.objects.filter(user=trainee, submitted_at__isnull=False)
-                   .select_related("scenario", "question", "attempt").defer("auto_result")
+                   .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
                    .order_by("-submitted_at")[:TRAINEE_DETAIL_ANSWERS])
     return {
         "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,

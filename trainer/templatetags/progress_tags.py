@@ -3,9 +3,11 @@ template include (or format_html) per cell made it the slowest page. Values are 
 html.escape; the status codes, scores and dates come from our own data."""
 from __future__ import annotations
 
+from datetime import date
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
@@ -36,15 +38,50 @@ def status_badge(status) -> SafeString:
     return mark_safe(_badge(status, _labels()))
 
 
-@register.simple_tag
-def grid_cells(row) -> SafeString:
-    """Every step cell of one grid row."""
-    labels = _labels()
+def _cells(row, labels: dict[str, str], day_labels: dict[date, str]) -> str:
     cells = []
     for status in row.steps:
         badge = _badge(status, labels)
         if status.evidence_url and status.status in LINKED:
             badge = f'<a href="{escape(status.evidence_url)}" class="text-decoration-none text-body">{badge}</a>'
+        day = day_labels.get(status.due_on)
+        if day is None:
+            day = day_labels[status.due_on] = f"{status.due_on:%m-%d}"
         cells.append(f'<td class="grid-cell status-{status.status}">{badge}'
-                     f'<div class="text-secondary">{status.due_on:%m-%d}</div></td>')
-    return mark_safe("".join(cells))
+                     f'<div class="text-secondary">{day}</div></td>')
+    return "".join(cells)
+
+
+@register.simple_tag
+def grid_body(rows, empty_message: str) -> SafeString:
+    """The whole body of the team grid: one row per trainee, one cell per step of their path."""
+    if not rows:
+        return mark_safe(f'<tr><td colspan="3" class="text-secondary">{escape(empty_message)}</td></tr>')
+    labels, day_labels = _labels(), {}
+    detail_url = reverse("trainer:trainee_detail", args=[999999999]).replace("999999999", "{}")
+    out = []
+    for row in rows:
+        trainee = row.trainee
+        username = escape(trainee.username)
+        team = escape(trainee.team.name) if trainee.team_id else ""
+        out.append(
+            f'<tr data-testid="grid-row-{username}">'
+            f'<td class="text-nowrap"><a href="{detail_url.format(trainee.pk)}">{escape(trainee.name)}</a>'
+            f'<div class="small text-secondary">{team}</div></td>'
+            f'<td class="text-nowrap" data-testid="percent-{username}">{row.percent}%</td>'
+            f"<td>{len(row.overdue)}</td>{_cells(row, labels, day_labels)}</tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def step_table_rows(progress) -> SafeString:
+    """The rows of a trainee's step table (order, title with its evidence link, due date, status)."""
+    labels = _labels()
+    out = []
+    for status in progress.steps:
+        title = escape(status.step.title)
+        if status.evidence_url:
+            title = f'<a href="{escape(status.evidence_url)}">{title}</a>'
+        out.append(f"<tr><td>{status.step.order}</td><td>{title}</td>"
+                   f'<td class="text-nowrap">{status.due_on:%m-%d}</td><td>{_badge(status, labels)}</td></tr>')
+    return mark_safe("".join(out))
