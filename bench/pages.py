@@ -1,13 +1,13 @@
 #!/usr/bin/env python
 """Page speed against the Django floor, and query counts at 10 and 1,000 trainees.
 
-    .venv/bin/python bench/pages.py [--answers 100000] [--runs 30] [--workdir bench/results]
+    .venv/bin/python bench/pages.py [--answers 100000] [--runs 50] [--workdir bench/results]
 
 1. Builds two SQLite databases with generate_demo_data (10 trainees / 2 teams / 1,000 answers, and
    1,000 trainees / 50 teams / --answers answers), reused on later runs.
 2. Counts the queries each page makes in both (Django test client, in a subprocess per database).
 3. Serves the large one with gunicorn on 127.0.0.1 (settings.bench: production settings over HTTP)
-   and times each page --runs times after a warm-up, logged in as a trainee or a supervisor.
+   and times every page in --runs interleaved rounds after three warm-up rounds, logged in as a trainee or a supervisor.
    The floor is /_bench/floor/: the base template and nothing else, for the same logged-in user.
 Prints a Markdown table (page, median ms, floor ms, ratio, queries at 10 and at 1,000) and writes
 it to <workdir>/pages.md. Loopback only; bounded number of requests.
@@ -45,6 +45,7 @@ def manage(db: Path, *args: str) -> None:
 
 def build(db: Path, trainees: int, teams: int, answers: int) -> None:
     if db.exists():
+        manage(db, "migrate", "--noinput")  # a database from an earlier run gets this checkout's indexes
         return
     print(f"building {db.name}: {trainees} trainees, {teams} teams, {answers} answers …", file=sys.stderr)
     manage(db, "migrate", "--noinput")
@@ -74,6 +75,7 @@ pages = {
     "login": (None, "/accounts/login/"),
     "floor": (sup, "/_bench/floor/"),
     "trainee home": (trainee, "/"),
+    "supervisor home": (sup, "/"),
     "lesson": (trainee, Lesson.objects.order_by("pk").first().get_absolute_url()),
     "scenario": (trainee, Scenario.objects.order_by("slug").first().get_absolute_url()),
     "results": (trainee, own_answer.get_absolute_url()),
@@ -125,29 +127,29 @@ class Browser:
 
 
 def time_pages(db: Path, pages: dict, runs: int) -> dict:
+    """Median ms per page. Pages are requested in rounds (every page once a round, floor included),
+    so a slow patch of the machine lands on all of them alike instead of on whichever page was
+    being timed then; that is what made single-page runs disagree by 30-50 %."""
     with gunicorn_on_loopback(env_for(db), workers=2) as base:
         clients = {"anonymous": Browser(base), "trainee": Browser(base), "supervisor": Browser(base)}
         clients["trainee"].login(TRAINEE)
         clients["supervisor"].login(SUPERVISOR)
-        timings = {}
-        for name, page in pages.items():
-            client = clients[page["as"]]
-            for _ in range(3):
-                client.get(page["url"])
-            samples = []
-            for _ in range(runs):
+        samples: dict[str, list[float]] = {name: [] for name in pages}
+        for round_ in range(runs + 3):  # the first three rounds warm the workers up
+            for name, page in pages.items():
                 started = time.perf_counter()
-                status, _ = client.get(page["url"])
-                samples.append((time.perf_counter() - started) * 1000)
+                status, _ = clients[page["as"]].get(page["url"])
+                elapsed = (time.perf_counter() - started) * 1000
                 assert status == 200, (name, status)
-            timings[name] = statistics.median(samples)
-        return timings
+                if round_ >= 3:
+                    samples[name].append(elapsed)
+        return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--answers", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "results")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
@@ -160,7 +162,7 @@ def main() -> int:
     floor = timings["floor"]
     lines = [
         f"Pages with 1,000 trainees / 50 teams / {args.answers:,} answers (SQLite, gunicorn 2 workers, "
-        f"median of {args.runs}); queries counted at 10 and 1,000 trainees.",
+        f"median of {args.runs} interleaved rounds); queries counted at 10 and 1,000 trainees.",
         "",
         "| page | median ms | floor ms | ratio | queries (10) | queries (1,000) |",
         "| --- | ---: | ---: | ---: | ---: | ---: |",
