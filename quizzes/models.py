@@ -166,6 +166,9 @@ class Answer(models.Model):
     final_total = models.PositiveSmallIntegerField(null=True, blank=True)
     final_passed = models.BooleanField(null=True, blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    # The attempt's pass mark, copied when the answer is created (attempts never change it), so the
+    # review queue can sort by distance from the pass mark from one index without joining attempts.
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -175,7 +178,7 @@ class Answer(models.Model):
             # queue counts and sorts by so that neither needs the wide answer rows. (An index led by
             # needs_review made both SQLite and PostgreSQL read every flagged answer of every team.)
             models.Index(
-                fields=["user", "submitted_at", "needs_review", "auto_total", "attempt"],
+                fields=["user", "submitted_at", "needs_review", "auto_total", "pass_mark"],
                 condition=models.Q(scenario__isnull=False, submitted_at__isnull=False, reviewed_at__isnull=True),
                 name="answer_review_pending",
             ),

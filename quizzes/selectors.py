@@ -211,7 +211,7 @@ def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
 
     return answers.select_related("user", "user__team", "scenario", "attempt").only(*QUEUE_ROW_FIELDS).annotate(
         flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        distance=Abs(F("auto_total") - F("attempt__pass_mark")),
+        distance=Abs(F("auto_total") - F("pass_mark")),
     ).order_by("flag_rank", "distance", "submitted_at", "pk")
 
 

@@ -171,7 +171,8 @@ def practice_answer_submit(*, user, scenario: Scenario | None = None, question: 
         status=Attempt.Status.SUBMITTED, started_at=now, submitted_at=now,
         pass_mark=scenario.pass_mark if scenario else 100,
     )
-    answer = Answer(attempt=attempt, user=user, scenario=scenario, question=question, submitted_at=now)
+    answer = Answer(attempt=attempt, user=user, scenario=scenario, question=question, submitted_at=now,
+                    pass_mark=attempt.pass_mark)
     _apply_input(answer, data)
     answer_score(answer=answer)
     attempt.total, attempt.passed = answer.auto_total, answer.auto_passed
@@ -210,7 +211,7 @@ def attempt_start(*, user, mode: str, items: list, pass_mark: int, module: Modul
         deadline=now + time_limit if time_limit else None,
     )
     Answer.objects.bulk_create([
-        Answer(attempt=attempt, user=user, position=index,
+        Answer(attempt=attempt, user=user, position=index, pass_mark=pass_mark,
                scenario=item if isinstance(item, Scenario) else None,
                question=item if isinstance(item, Question) else None)
         for index, item in enumerate(items)

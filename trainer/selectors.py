@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -69,20 +70,14 @@ DUE_SOON_DAYS = 7
 class StepStatus:
     """One step of one trainee's path. Plain slots, not a dataclass: the grid builds thousands."""
 
-    __slots__ = ("step", "status", "due_on", "score", "done_at", "evidence_url")
+    __slots__ = ("step", "status", "due_on", "score", "evidence_url")
 
-    def __init__(self, step: PathStep, status: str, due_on: date, score: int | None = None,
-                 done_at: datetime | None = None, evidence_url: str = ""):
-        self.step, self.status, self.due_on, self.score = step, status, due_on, score
-        self.done_at, self.evidence_url = done_at, evidence_url
+    def __init__(self, step: PathStep, status: str, due_on: date, score: int | None = None, evidence_url: str = ""):
+        self.step, self.status, self.due_on, self.score, self.evidence_url = step, status, due_on, score, evidence_url
 
     @property
     def is_done(self) -> bool:
         return self.status == PASSED
-
-    @property
-    def done_on(self) -> date | None:
-        return timezone.localdate(self.done_at) if self.done_at else None
 
     def __repr__(self) -> str:
         return f"StepStatus({self.step.pk}, {self.status!r}, due {self.due_on})"
@@ -158,18 +153,16 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
     steps_by_path = _path_steps(path_ids) if path_ids else {}
     if not steps_by_path:
         ids = []  # nobody has a path: nothing else to read
-    completions = {(user_id, lesson_id): completed_at for user_id, lesson_id, completed_at in
-                   LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id", "completed_at")} if ids else {}
+    completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
     quizzes: dict[tuple[int, int], list[tuple]] = {}
     if ids:
         for row in Attempt.objects.filter(user_id__in=ids, mode=Attempt.Mode.MODULE_QUIZ).values_list(
-                "user_id", "module_id", "id", "status", "total", "submitted_at").order_by("started_at"):
+                "user_id", "module_id", "id", "status", "total").order_by("started_at"):
             quizzes.setdefault((row[0], row[1]), []).append(row[2:])
     certs: dict[tuple[int, int], list[tuple]] = {}
     if ids:
         for row in CertificationAttempt.objects.filter(trainee_id__in=ids).values_list(
-                "trainee_id", "exam_id", "id", "attempt__status", "attempt__total", "attempt__submitted_at"
-        ).order_by("attempt__started_at"):
+                "trainee_id", "exam_id", "id", "attempt__status", "attempt__total").order_by("attempt__started_at"):
             certs.setdefault((row[0], row[1]), []).append(row[2:])
     plans = {path_id: [_step_plan(step) for step in steps] for path_id, steps in steps_by_path.items()}
 
@@ -184,9 +177,8 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
             for step, kind, key, pass_mark, url_name, lesson_url, due_delta in plans.get(assignment.path_id, []):
                 due = start + due_delta
                 if kind == _LESSON:
-                    done_at = completions.get((pk, key))
-                    if done_at:
-                        append(StepStatus(step, PASSED, due, done_at=done_at, evidence_url=lesson_url))
+                    if (pk, key) in completions:
+                        append(StepStatus(step, PASSED, due, evidence_url=lesson_url))
                     else:
                         append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=lesson_url))
                     continue
@@ -220,21 +212,28 @@ def _assignment(trainee: User):
 
 
 def _attempt_step_status(step: PathStep, due: date, rows: list[tuple], pass_mark: int, url_name: str) -> StepStatus:
-    """Status of a quiz or certification step from the trainee's attempts (id, status, total, submitted_at)."""
+    """Status of a quiz or certification step from the trainee's attempts (id, status, total), oldest first."""
     finished = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS]
     passed = [r for r in finished if (r[2] or 0) >= pass_mark]
     if passed:
         best = max(passed, key=lambda r: r[2])
-        return StepStatus(step, PASSED, due, score=best[2], done_at=best[3], evidence_url=_url(url_name, best[0]))
+        return StepStatus(step, PASSED, due, score=best[2], evidence_url=_url(url_name, best[0]))
     if len(finished) < len(rows):
         return StepStatus(step, IN_PROGRESS, due)
     latest = finished[-1]
     return StepStatus(step, FAILED, due, score=latest[2], evidence_url=_url(url_name, latest[0]))
 
 
+# A trainee in a list: who, which team, hired when, on which path since when (no password hash).
+TRAINEE_ROW_FIELDS = ("id", "username", "display_name", "first_name", "last_name", "hire_date", "role", "is_active",
+                      "team_id", "team__name", "path_assignment__id", "path_assignment__trainee_id",
+                      "path_assignment__path_id", "path_assignment__assigned_at", "path_assignment__path__name")
+
+
 def trainees_with_paths(*, user: User, team_id: int | None = None) -> list[User]:
-    """Trainees the user may see, with team and path loaded in the same query."""
-    trainees = trainees_visible_to(user=user).select_related("team", "path_assignment__path").order_by("team__name", "display_name", "username")
+    """Trainees the user may see, with team and path loaded in the same query (names and dates only)."""
+    trainees = (trainees_visible_to(user=user).select_related("team", "path_assignment__path").only(*TRAINEE_ROW_FIELDS)
+                .order_by("team__name", "display_name", "username"))
     if team_id:
         trainees = trainees.filter(team_id=team_id)
     return list(trainees)
@@ -247,22 +246,52 @@ class GridColumn:
     kind: str
 
 
+GRID_PAGE = 50  # trainees per grid page; the exports always hold every row
+
+# Sorts that need only the trainee can page before any progress is computed; the others need
+# every trainee's progress first.
+_TRAINEE_SORTS = {
+    "name": lambda t: (t.team.name if t.team_id else "", t.name),
+    "hire_date": lambda t: (t.hire_date or date.max, t.name),
+}
+_PROGRESS_SORTS = {
+    "progress": lambda r: (-r.percent, r.trainee.name),
+    "progress_asc": lambda r: (r.percent, r.trainee.name),
+    "overdue": lambda r: (-len(r.overdue), r.trainee.name),
+}
+
+
+def _grid_columns(rows: list[TraineeProgress]) -> list[PathStep]:
+    longest = max(rows, key=lambda r: len(r.steps), default=None)
+    return [s.step for s in longest.steps] if longest else []
+
+
 def team_grid(*, user: User, team_id: int | None = None, overdue_only: bool = False, sort: str = "name"):
-    """Rows (trainee progress) and columns (steps of the first path) for the supervisor grid."""
-    rows = progress_for(trainees=trainees_with_paths(user=user, team_id=team_id))
+    """Every row (trainee progress) and the columns (steps of the longest path) of the supervisor grid."""
+    trainees = trainees_with_paths(user=user, team_id=team_id)
+    if sort in _TRAINEE_SORTS:
+        trainees.sort(key=_TRAINEE_SORTS[sort])
+    rows = progress_for(trainees=trainees)
     if overdue_only:
         rows = [r for r in rows if r.overdue]
-    sorters = {
-        "name": lambda r: (r.trainee.team.name if r.trainee.team else "", r.trainee.name),
-        "progress": lambda r: (-r.percent, r.trainee.name),
-        "progress_asc": lambda r: (r.percent, r.trainee.name),
-        "overdue": lambda r: (-len(r.overdue), r.trainee.name),
-        "hire_date": lambda r: (r.trainee.hire_date or date.max, r.trainee.name),
-    }
-    rows.sort(key=sorters.get(sort, sorters["name"]))
-    longest = max(rows, key=lambda r: len(r.steps), default=None)
-    columns = [s.step for s in longest.steps] if longest else []
-    return rows, columns
+    if sort in _PROGRESS_SORTS:
+        rows.sort(key=_PROGRESS_SORTS[sort])
+    elif sort not in _TRAINEE_SORTS:
+        rows.sort(key=lambda r: _TRAINEE_SORTS["name"](r.trainee))
+    return rows, _grid_columns(rows)
+
+
+def team_grid_page(*, user: User, team_id: int | None = None, overdue_only: bool = False, sort: str = "name",
+                   page_number=None):
+    """One page of the grid and its columns; progress is computed only for that page when the sort allows."""
+    if sort in _TRAINEE_SORTS and not overdue_only:
+        trainees = sorted(trainees_with_paths(user=user, team_id=team_id), key=_TRAINEE_SORTS[sort])
+        page = Paginator(trainees, GRID_PAGE).get_page(page_number)
+        page.object_list = progress_for(trainees=list(page.object_list))
+    else:
+        rows, _columns = team_grid(user=user, team_id=team_id, overdue_only=overdue_only, sort=sort)
+        page = Paginator(rows, GRID_PAGE).get_page(page_number)
+    return page, _grid_columns(list(page.object_list))
 
 
 # ----------------------------------------------------------------------------------- certification
@@ -280,11 +309,19 @@ class CertificationRecord:
         return self.valid_until is not None and self.valid_until >= clock.today()
 
 
+# A sitting in a list: score, validity, exam, round and who sat it (no answers, no password hash).
+CERTIFICATION_ROW_FIELDS = (
+    "id", "attempt_id", "exam_id", "round_id", "trainee_id", "verification_code", "attempt__status", "attempt__total",
+    "attempt__passed", "attempt__submitted_at", "exam__name", "exam__pass_mark", "exam__validity_days", "round__title",
+    "round__opens_on", "round__closes_on", "trainee__username", "trainee__display_name", "trainee__first_name",
+    "trainee__last_name", "trainee__team_id", "trainee__team__name")
+
+
 def certification_records(*, trainee_ids: list[int]) -> list[CertificationRecord]:
     """Finished certification sittings, newest first, with band and validity."""
     certs = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
              .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
-             .select_related("attempt", "exam", "round", "trainee", "trainee__team")
+             .select_related("attempt", "exam", "round", "trainee", "trainee__team").only(*CERTIFICATION_ROW_FIELDS)
              .order_by("-attempt__submitted_at"))
     return [CertificationRecord(c, c.attempt.total, c.attempt.passed,
                                 band_for(c.attempt.total or 0), certification_valid_until(c)) for c in certs]
@@ -373,6 +410,9 @@ def trainee_dashboard(*, trainee: User) -> dict:
         "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
         "recent": recent_answers(trainee_ids=[trainee.pk], limit=8),
         "feedback": list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
+                         .only("answer_id", "reviewer_id", "created_at", "comment", "final_total", "answer__scenario_id",
+                               "answer__scenario__title", "reviewer__username", "reviewer__display_name",
+                               "reviewer__first_name", "reviewer__last_name")
                          .order_by("-created_at")[:5]),
         "series": score_series(trainee=trainee),
         "certifications": certification_records(trainee_ids=[trainee.pk])[:3],
@@ -400,19 +440,20 @@ def supervisor_dashboard(*, user: User) -> dict:
     }
 
 
-TRAINEE_DETAIL_ANSWERS = 50  # the full history is in the results export
+TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
 
 
-def trainee_detail(*, trainee: User) -> dict:
-    """Everything one trainee did: path status, every answer, certifications, reviews."""
+def trainee_detail(*, trainee: User, page_number=None) -> dict:
+    """Everything one trainee did: path status, their answers a page at a time, certifications, chart."""
     from quizzes.models import Answer
 
     trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
-    answers = list(Answer.objects.filter(user=trainee, submitted_at__isnull=False)
-                   .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
-                   .order_by("-submitted_at")[:TRAINEE_DETAIL_ANSWERS])
+    answers = (Answer.objects.filter(user=trainee, submitted_at__isnull=False)
+               .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
+               .order_by("-submitted_at", "-pk"))
     return {
-        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
+        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0],
+        "answers": Paginator(answers, TRAINEE_DETAIL_ANSWERS).get_page(page_number),
         "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),
     }
 

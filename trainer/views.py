@@ -21,7 +21,7 @@ from quizzes.services import ReviewConflict, review_lock_acquire
 from . import exports, selectors, services
 from .certification import band_for
 from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
-from .models import CertificationAttempt, CertificationRound, OnboardingPath, certification_valid_until
+from .models import CertificationAttempt, CertificationRound, certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
 REVIEW_QUEUE_PAGE = 25
@@ -53,23 +53,25 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 
 # -------------------------------------------------------------------------------------- team grid
 
-def _grid(request: HttpRequest):
+def _grid_filters(request: HttpRequest) -> tuple[GridFilterForm, dict]:
     form = GridFilterForm(request.GET or None, teams=selectors.teams_visible_to(user=request.user))
     data = form.cleaned_data if form.is_valid() else {}
     team = data.get("team")
-    rows, columns = selectors.team_grid(user=request.user, team_id=team.pk if team else None,
-                                        overdue_only=bool(data.get("overdue")), sort=data.get("sort") or "name")
-    return form, rows, columns
+    return form, {"team_id": team.pk if team else None, "overdue_only": bool(data.get("overdue")),
+                  "sort": data.get("sort") or "name"}
 
 
 @supervisor_required
 def team_grid(request: HttpRequest) -> HttpResponse:
-    form, rows, columns = _grid(request)
+    form, filters = _grid_filters(request)
+    page, columns = selectors.team_grid_page(user=request.user, page_number=request.GET.get("page"), **filters)
     assign_form = AssignPathForm(teams=selectors.teams_visible_to(user=request.user),
                                  trainees=selectors.trainees_visible_to(user=request.user))
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "trainer/team_grid.html", {
-        "form": form, "rows": rows, "columns": columns, "assign_form": assign_form,
-        "query": request.GET.urlencode(), "paths": OnboardingPath.objects.all(),
+        "form": form, "page": page, "rows": page.object_list, "columns": columns, "assign_form": assign_form,
+        "query": params.urlencode(),
     })
 
 
@@ -77,7 +79,8 @@ def team_grid(request: HttpRequest) -> HttpResponse:
 def team_grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in EXPORT_FORMATS:
         raise Http404
-    _form, rows, columns = _grid(request)
+    _form, filters = _grid_filters(request)
+    rows, columns = selectors.team_grid(user=request.user, **filters)
     headers, table = exports.grid_table(rows, columns)
     name = f"team-progress-{clock.today():%Y%m%d}"
     if fmt == "xlsx":
@@ -115,7 +118,8 @@ def path_assign(request: HttpRequest) -> HttpResponse:
 @supervisor_required
 def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
     trainee = selectors.access_trainee_by_id(user=request.user, trainee_id=trainee_id)
-    return render(request, "trainer/trainee_detail.html", selectors.trainee_detail(trainee=trainee))
+    return render(request, "trainer/trainee_detail.html",
+                  {**selectors.trainee_detail(trainee=trainee, page_number=request.GET.get("page")), "fragment": "#answers"})
 
 
 # ------------------------------------------------------------------------------------------ review

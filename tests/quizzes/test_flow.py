@@ -133,6 +133,16 @@ def test_module_quiz_draws_from_its_module_and_submits_once(bank, people, client
     assert 'data-testid="attempt-total">' + str(attempt.total) in body
 
 
+def test_answers_carry_their_attempts_pass_mark(bank, people, client_for):
+    """The review queue sorts by Answer.pass_mark; it must be the attempt's, for practice and quizzes alike."""
+    client = client_for(people.trainee)
+    post_model_answer(client, Scenario.objects.order_by("slug").first())
+    start_quiz(client)
+    answers = list(Answer.objects.select_related("attempt"))
+    assert {a.attempt.mode for a in answers} == {Attempt.Mode.PRACTICE, Attempt.Mode.MODULE_QUIZ}
+    assert all(a.pass_mark is not None and a.pass_mark == a.attempt.pass_mark for a in answers)
+
+
 def test_starting_again_resumes_the_open_quiz(bank, people, client_for):
     client = client_for(people.trainee)
     attempt = start_quiz(client)

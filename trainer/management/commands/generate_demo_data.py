@@ -132,6 +132,7 @@ gen-<n>; run it on an empty or demo database (load content first). Shows progres
                     results.append(result)
                     rows.append(Answer(
                         attempt=attempt, user=trainee, scenario=scenario, reply_text=reply, submitted_at=when,
+                        pass_mark=attempt.pass_mark,
                         first_keystroke_ms=rng.randint(1500, 20000), submit_ms=rng.randint(20000, 150000),
                         rubric=scenario.rubric, auto_result=result, auto_total=result["total"],
                         auto_passed=result["passed"], needs_review=result["needs_review"],

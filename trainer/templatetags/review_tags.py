@@ -1,0 +1,42 @@
+"""Review-queue rows built in Python: the queue is the page supervisors keep open, and the template
+version of a row (link, date filter, truncation, choice label) cost about 0.3 ms a row. Every value
+from the database passes through html.escape."""
+from __future__ import annotations
+
+from html import escape
+
+from django import template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+register = template.Library()
+
+REPLY_PREVIEW_CHARS = 60
+
+
+@register.simple_tag
+def queue_items(answers, empty_message: str) -> SafeString:
+    """One list-group link per answer: who, which scenario, scores against the pass mark, preview."""
+    if not answers:
+        return mark_safe(f'<div class="list-group-item text-secondary">{escape(empty_message)}</div>')
+    review_url = reverse("trainer:review_answer", args=[999999999]).replace("999999999", "{}")
+    flag = f'<i class="bi bi-flag-fill text-warning" title="{escape(gettext("系统标记"))}"></i> '
+    pass_label = escape(gettext("及格"))
+    out = []
+    for answer in answers:
+        flagged = flag if answer.needs_review and not answer.reviewed_at else ""
+        final = f" → {answer.final_total}" if answer.reviewed_at else ""
+        team = escape(answer.user.team.name) if answer.user.team_id else ""
+        submitted = timezone.localtime(answer.submitted_at).strftime("%Y-%m-%d %H:%M") if answer.submitted_at else ""
+        preview = escape(Truncator(answer.reply_text).chars(REPLY_PREVIEW_CHARS))
+        out.append(
+            f'<a class="list-group-item list-group-item-action" href="{review_url.format(answer.pk)}" data-testid="queue-item">'
+            f'<div class="d-flex justify-content-between"><span>{flagged}<strong>{escape(answer.user.name)}</strong> · '
+            f'{escape(answer.scenario.title)}</span><span class="text-nowrap">{answer.auto_total}{final} / {pass_label} '
+            f'{answer.attempt.pass_mark}</span></div>'
+            f'<div class="small text-secondary">{team} · {escape(str(answer.attempt.get_mode_display()))} · {submitted} · '
+            f"{preview}</div></a>")
+    return mark_safe("".join(out))
