@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import xlsxwriter
 from django.http import HttpResponse
+from django.utils import timezone
 
 from .selectors import TraineeProgress
 
@@ -39,22 +40,24 @@ def _cell(status) -> str:
     return f"{text} {status.score}" if status.score is not None else text
 
 
-def results_table(answers: Iterable) -> tuple[list[str], list[list]]:
-    table = []
-    for a in answers:
-        attempt = a.attempt
-        subject = a.scenario.title if a.scenario_id else a.question.prompt[:60]
-        module = (a.scenario or a.question).module.title
-        table.append([
-            a.user.name, a.user.username, a.user.team.name if a.user.team else "",
-            a.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
-            attempt.get_mode_display(), module, subject, a.auto_total, a.final_total,
-            "是" if a.final_passed else "否", "是" if a.needs_review else "否", "是" if a.reviewed_at else "否",
-            round(a.first_keystroke_ms / 1000, 1) if a.first_keystroke_ms is not None else "",
-            round(a.submit_ms / 1000, 1) if a.submit_ms is not None else "",
-            a.chars_per_minute if a.chars_per_minute is not None else "",
-        ])
-    return RESULT_HEADERS, table
+def results_table(answers: Iterable) -> tuple[list[str], Iterator[list]]:
+    """Headers and rows of the results export; rows are produced as the answers stream from the database."""
+    return RESULT_HEADERS, (_result_row(a) for a in answers)
+
+
+def _result_row(a) -> list:
+    attempt = a.attempt
+    subject = a.scenario.title if a.scenario_id else a.question.prompt[:60]
+    module = (a.scenario or a.question).module.title
+    return [
+        a.user.name, a.user.username, a.user.team.name if a.user.team else "",
+        timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
+        attempt.get_mode_display(), module, subject, a.auto_total, a.final_total,
+        "是" if a.final_passed else "否", "是" if a.needs_review else "否", "是" if a.reviewed_at else "否",
+        round(a.first_keystroke_ms / 1000, 1) if a.first_keystroke_ms is not None else "",
+        round(a.submit_ms / 1000, 1) if a.submit_ms is not None else "",
+        a.chars_per_minute if a.chars_per_minute is not None else "",
+    ]
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
@@ -69,16 +72,19 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     return response
 
 
-def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
-    """An Excel workbook with a bold, frozen header row.
+def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence], *,
+                  many_rows: bool = False) -> HttpResponse:
+    """An Excel workbook with a bold, frozen header row. Text is never turned into formulas or links.
 
-    XlsxWriter rather than openpyxl: about three times faster for a team grid, and in
-    constant-memory mode the full results export streams its rows to a temporary file instead of
-    holding every cell. Text is never turned into formulas or links.
+    XlsxWriter rather than openpyxl: about three times faster for a team grid. With many_rows (the
+    export of every answer) it runs in constant-memory mode, writing rows to a temporary file as
+    they come instead of holding every cell; that doubles the time of a small workbook, so the
+    grid export keeps everything in memory.
     """
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
-                                            "strings_to_urls": False, "strings_to_numbers": False})
+    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": many_rows, "in_memory": not many_rows,
+                                            "strings_to_formulas": False, "strings_to_urls": False,
+                                            "strings_to_numbers": False})
     worksheet = workbook.add_worksheet(sheet)
     worksheet.write_row(0, 0, list(headers), workbook.add_format({"bold": True}))
     for index, header in enumerate(headers):

@@ -58,3 +58,24 @@ def test_formula_text_is_neutralised(content, people, client_for):
 
 def test_unknown_export_format_is_404(assigned, people, client_for):
     assert client_for(people.supervisor).get(reverse("trainer:team_grid_export", args=["pdf"])).status_code == 404
+
+
+def test_results_export_times_are_shop_local_and_text_stays_text(content, people, client_for):
+    """Times are the shop's clock (Asia/Shanghai); text that looks like a number or a link stays text."""
+    from datetime import datetime, timezone as dt_timezone
+
+    from quizzes.models import Answer
+
+    scenario = Scenario.objects.first()
+    people.trainee.display_name = "007"
+    people.trainee.save()
+    people.trainee.team.name = "https://example.com/team"
+    people.trainee.team.save()
+    submit_reply(people.trainee, scenario, scenario.model_answer)
+    Answer.objects.filter(user=people.trainee).update(submitted_at=datetime(2026, 3, 1, 23, 30, tzinfo=dt_timezone.utc))
+    response = client_for(people.supervisor).get(reverse("trainer:results_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    name, _username, team, submitted = next(sheet.iter_rows(min_row=2, max_col=4))
+    assert submitted.value == "2026-03-02 07:30"
+    assert name.value == "007" and name.data_type == "s"
+    assert team.value == "https://example.com/team" and team.hyperlink is None
