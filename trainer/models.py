@@ -142,14 +142,21 @@ class PathStep(models.Model):
 
     @property
     def title(self) -> str:
-        if self.kind == self.Kind.LESSON and self.lesson_id:
-            return self.lesson.title
-        if self.kind == self.Kind.MODULE_QUIZ and self.module_id:
-            quiz = _("测验")  # outside the f-string so that makemessages extracts it
-            return f"{self.module.title} · {quiz}"
-        if self.exam_id:
-            return self.exam.name
-        return self.get_kind_display()
+        return path_step_title(self.kind, lesson_title=self.lesson.title if self.lesson_id else None,
+                               module_title=self.module.title if self.module_id else None,
+                               exam_name=self.exam.name if self.exam_id else None)
+
+
+def path_step_title(kind: str, *, lesson_title: str | None, module_title: str | None, exam_name: str | None) -> str:
+    """What a step is called on the grid and the trainee's home: the lesson, "<module> · 测验", or the exam."""
+    if kind == PathStep.Kind.LESSON and lesson_title is not None:
+        return lesson_title
+    if kind == PathStep.Kind.MODULE_QUIZ and module_title is not None:
+        quiz = _("测验")  # outside the f-string so that makemessages extracts it
+        return f"{module_title} · {quiz}"
+    if exam_name is not None:
+        return exam_name
+    return str(PathStep.Kind(kind).label)
 
 
 class PathAssignment(models.Model):
