@@ -41,6 +41,11 @@ def trainees_visible_to(*, user: User) -> QuerySet[User]:
     return trainees.filter(pk=user.pk)
 
 
+def trainee_choices_for(*, user: User) -> QuerySet[User]:
+    """The trainees a user may pick in a form, with only what their label needs (User.__str__)."""
+    return trainees_visible_to(user=user).only("pk", "username", "display_name").order_by("display_name", "username")
+
+
 def access_trainee_by_id(*, user: User, trainee_id: int) -> User:
     """The trainee if `user` may see them; 404 otherwise (no hint that the id exists)."""
     try:

@@ -66,7 +66,7 @@ def team_grid(request: HttpRequest) -> HttpResponse:
     form, filters = _grid_filters(request)
     page, columns = selectors.team_grid_page(user=request.user, page_number=request.GET.get("page"), **filters)
     assign_form = AssignPathForm(teams=selectors.teams_visible_to(user=request.user),
-                                 trainees=selectors.trainees_visible_to(user=request.user))
+                                 trainees=selectors.trainee_choices_for(user=request.user))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "trainer/team_grid.html", {
@@ -127,7 +127,7 @@ def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
 @supervisor_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(user=request.user)
-    form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainees_visible_to(user=request.user))
+    form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainee_choices_for(user=request.user))
     data = form.cleaned_data if form.is_valid() else {}
     queue = quiz_selectors.review_queue_pages(
         user=request.user, team_id=data["team"].pk if data.get("team") else None,

@@ -9,6 +9,7 @@ from html import escape
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
@@ -50,6 +51,14 @@ def _cells(row, labels: dict[str, str], day_labels: dict[date, str]) -> str:
         cells.append(f'<td class="grid-cell status-{status.status}">{badge}'
                      f'<div class="text-secondary">{day}</div></td>')
     return "".join(cells)
+
+
+@register.simple_tag
+def grid_head(columns) -> SafeString:
+    """One header cell per step: "order. title", the title cut to 14 characters with the whole of it on hover."""
+    return mark_safe("".join(
+        f'<th class="grid-cell fw-normal" title="{escape(c.title)}">{c.order}. {escape(Truncator(c.title).chars(14))}</th>'
+        for c in columns))
 
 
 @register.simple_tag
