@@ -86,3 +86,42 @@ def test_trainee_takes_a_timed_certification_exam(page, demo):
     page.context.clear_cookies()
     page.goto(f"/verify/{code}/")
     assert "证书有效" in page.locator('[data-testid="verify-result"]').inner_text()
+
+
+def test_supervisor_pages_through_a_trainees_answers_and_the_queue(page, demo):
+    """More answers than a page holds: the detail and the queue show a page each, and paging loses none."""
+    from quizzes.models import Scenario
+    from tests.trainer.conftest import submit_reply
+    from trainer.models import User
+    from trainer.selectors import TRAINEE_DETAIL_ANSWERS
+
+    trainee = User.objects.get(username="xinren2")
+    scenarios = list(Scenario.objects.order_by("slug")[:30])
+    for scenario in scenarios:
+        submit_reply(trainee, scenario, scenario.model_answer)
+    total = Answer.objects.filter(user=trainee, submitted_at__isnull=False).count()
+    login(page, "zhuguan", "zhuguan-demo-2026")
+    page.click("text=团队进度")
+    page.click('[data-testid="grid-row-xinren2"] a')
+    links = page.locator('[data-testid="trainee-answers"] tr a')
+    assert links.count() == TRAINEE_DETAIL_ANSWERS
+    seen = [links.nth(i).get_attribute("href") for i in range(links.count())]
+    page.locator('[data-testid="pagination"] >> text=下一页').click()
+    expect(page.locator('[data-testid="pagination"]')).to_contain_text("2 /")
+    while True:
+        links = page.locator('[data-testid="trainee-answers"] tr a')
+        seen += [links.nth(i).get_attribute("href") for i in range(links.count())]
+        following = page.locator('[data-testid="pagination"] >> text=下一页')
+        if not following.count():
+            break
+        following.click()
+    assert len(seen) == len(set(seen)) == total  # every answer on exactly one page
+
+    page.click("nav >> text=审阅队列")
+    items = page.locator('[data-testid="queue-item"]')
+    first_page = {items.nth(i).get_attribute("href") for i in range(items.count())}
+    assert len(first_page) == 25
+    page.locator('[data-testid="pagination"] >> text=下一页').click()
+    expect(page.locator('[data-testid="pagination"]')).to_contain_text("2 /")
+    second_page = {items.nth(i).get_attribute("href") for i in range(items.count())}
+    assert second_page and not first_page & second_page
