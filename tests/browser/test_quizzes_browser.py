@@ -64,3 +64,19 @@ def test_module_quiz_keeps_text_on_error_and_submits_once(page, bank):
     assert attempt.passed and Attempt.objects.count() == 1
     page.goto(f"/quizzes/attempts/{attempt.pk}/")
     assert page.url.endswith("/result/") and "已经提交过了" in page.content()
+
+
+def test_english_interface_reaches_the_page_scripts(page, bank):
+    """After switching to English, the live counter is English too (script text comes from the catalogue)."""
+    user_create(username="learner")
+    scenario = Scenario.objects.order_by("slug").first()
+    login(page, "learner")
+    page.click("text=English")
+    page.goto(scenario.get_absolute_url())
+    page.locator("textarea[name=reply]").fill("亲,您好")
+    counter = page.locator("[data-counter-for]")
+    assert counter.inner_text() == "4 characters"
+    page.click("text=中文")
+    page.goto(scenario.get_absolute_url())
+    page.locator("textarea[name=reply]").fill("亲,您好")
+    assert page.locator("[data-counter-for]").inner_text() == "4 字"

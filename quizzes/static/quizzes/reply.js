@@ -47,7 +47,7 @@
   document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     var area = document.getElementById(counter.getAttribute("data-counter-for"));
     if (!area) { return; }
-    var update = function () { counter.textContent = area.value.replace(/\s/g, "").length + " 字"; };
+    var update = function () { counter.textContent = siteText("chars", { n: area.value.replace(/\s/g, "").length }); };
     area.addEventListener("input", update);
     update();
   });
@@ -64,15 +64,15 @@
     }).then(function (response) {
       if (!status) { return; }
       if (response.ok) {
-        status.textContent = "已自动保存 " + new Date().toLocaleTimeString();
+        status.textContent = siteText("autosaved", { time: new Date().toLocaleTimeString() });
       } else if (response.status === 409) {
-        status.textContent = "时间已到,之后的输入不再保存";
+        status.textContent = siteText("time_up");
         form.dataset.closed = "1";
       } else {
-        status.textContent = "自动保存失败,输入仍保留在本机浏览器中";
+        status.textContent = siteText("autosave_failed");
       }
     }).catch(function () {
-      if (status) { status.textContent = "网络中断:输入已保留在本机浏览器中"; }
+      if (status) { status.textContent = siteText("offline"); }
       form.dataset.dirty = "1";
     });
   }
@@ -86,7 +86,7 @@
     var tick = function () {
       var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
       var m = Math.floor(left / 60), s = left % 60;
-      timer.textContent = "剩余 " + m + ":" + (s < 10 ? "0" : "") + s;
+      timer.textContent = siteText("time_left", { time: m + ":" + (s < 10 ? "0" : "") + s });
       if (left <= 60) { timer.classList.add("text-danger"); }
       if (left <= 2 && !submitted && form) {
         submitted = true;

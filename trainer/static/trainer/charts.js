@@ -11,7 +11,7 @@
       type: "line",
       data: {
         labels: points.map(function (p) { return p.t; }),
-        datasets: [{ label: "得分", data: points.map(function (p) { return p.score; }), tension: 0.25, fill: false,
+        datasets: [{ label: siteText("score"), data: points.map(function (p) { return p.score; }), tension: 0.25, fill: false,
                      borderColor: "#0d6efd", pointRadius: 3 }]
       },
       options: {

@@ -1,3 +1,16 @@
+// Interface text for scripts, in the page's language: a JSON block written by the base layout
+// ({% script_strings %}). siteText("time_left", {time: "4:59"}) fills the %(name)s placeholders.
+window.siteText = (function () {
+  "use strict";
+  var source = document.getElementById("script-strings");
+  var strings = source ? JSON.parse(source.textContent) : {};
+  return function (key, values) {
+    var text = Object.prototype.hasOwnProperty.call(strings, key) ? strings[key] : key;
+    return text.replace(/%\((\w+)\)s/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  };
+})();
 // Small behaviours shared by every page. Inline scripts and style attributes are forbidden by the
 // CSP, so widths come from data attributes and are applied here.
 (function () {
