@@ -86,8 +86,9 @@ backup: venv ## a consistent copy of var/trainer.sqlite3 in var/backups/, safe w
 fuzz: venv assets ## the long fuzzing profile (≥ 10,000 generated inputs)
 	HYPOTHESIS_PROFILE=nightly $(PYTEST) tests/trainer/test_fuzz.py
 
-bench: setup ## scoring throughput over the whole bank, and rescore of stored answers
+bench: setup ## scoring throughput over the whole bank, and rescore of 100,000 stored answers
 	$(PY) bench/score_bank.py
+	$(PY) bench/rescore.py
 
 bench-pages: venv assets ## page speed vs the floor, query counts at 10 and 1,000 trainees (builds two databases)
 	$(PY) bench/pages.py

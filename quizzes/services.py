@@ -313,27 +313,30 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
         with transaction.atomic():
             connection = transaction.get_connection()
             rows = Answer.objects.filter(pk__in=chunk).values_list("pk", "scenario_id", "reply_text", "reviewed_at")
-            now = clock.now()
+            now = connection.ops.adapt_datetimefield_value(clock.now())
             records, updates = [], []
             for pk, scenario_id, reply, reviewed_at in rows:
                 scenario = scenarios[scenario_id]
                 result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply)
-                records.append(ScoreRecord(
-                    answer_id=pk, rubric_id=scenario.rubric_id, engine_version=ENGINE_VERSION, result=result,
-                    total=result["total"], passed=result["passed"], needs_review=result["needs_review"], created_at=now))
+                # Serialised once for both tables: the JSON encoding was a fifth of the time.
                 stored = result_field.get_db_prep_value(result, connection)
+                records.append((pk, scenario.rubric_id, ENGINE_VERSION, stored, result["total"], result["passed"],
+                                result["needs_review"], now))
                 if reviewed_at is None:
                     updates.append((scenario.rubric_id, stored, result["total"], result["passed"], result["needs_review"],
                                     result["total"], result["passed"], pk))
                 else:  # a supervisor's score stays final and the answer is no longer waiting for review
                     updates.append((scenario.rubric_id, stored, result["total"], result["passed"], False, None, None, pk))
-            ScoreRecord.objects.bulk_create(records, batch_size=1000)
-            # One prepared UPDATE per row (executemany) is far faster than bulk_update's CASE expressions.
-            table = connection.ops.quote_name(Answer._meta.db_table)
+            # Prepared statements run per row (executemany): far faster than bulk_create building
+            # model instances and bulk_update's CASE expressions.
+            quote = connection.ops.quote_name
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"UPDATE {table} SET rubric_id = %s, auto_result = %s, auto_total = %s, auto_passed = %s, "
-                    f"needs_review = %s, final_total = COALESCE(%s, final_total), "
+                    f"INSERT INTO {quote(ScoreRecord._meta.db_table)} (answer_id, rubric_id, engine_version, result, "
+                    f"total, passed, needs_review, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", records)
+                cursor.executemany(
+                    f"UPDATE {quote(Answer._meta.db_table)} SET rubric_id = %s, auto_result = %s, auto_total = %s, "
+                    f"auto_passed = %s, needs_review = %s, final_total = COALESCE(%s, final_total), "
                     f"final_passed = COALESCE(%s, final_passed) WHERE id = %s", updates)
         done += len(chunk)
         if progress:

@@ -230,6 +230,9 @@ def test_rubric_edit_creates_a_version_and_old_answers_keep_theirs(bank, people)
     answer.refresh_from_db()
     assert answer.rubric_id == new.pk
     assert list(answer.score_records.values_list("rubric_id", flat=True)) == [new.pk, old.pk]
+    newest = answer.score_records.first()  # written by a raw INSERT: it must read back like any other
+    assert newest.result == answer.auto_result and newest.total == answer.auto_total
+    assert newest.created_at is not None and newest.engine_version == answer.score_records.last().engine_version
     assert services.answers_rescore() == 0  # already on the current version
 
 
