@@ -1,0 +1,36 @@
+"""The scorer's reasons for sending a reply to review, in the reader's language.
+
+The engine is pure Python and writes its messages in Chinese into every stored result; pages show
+them through this filter, which looks the reason up by its code in the interface catalogue, so an
+English supervisor reads English and old results need no rewrite.
+"""
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from quizzes.scoring import types
+
+register = template.Library()
+
+REVIEW_REASON_TEXT = {
+    types.REVIEW_COPIED_BUYER: _("回复大部分是照抄买家的原话,照抄的部分不计分。"),
+    types.REVIEW_KEYWORD_STUFFING: _("回复像是把关键词堆在一起,没有写成通顺的句子。"),
+    types.REVIEW_GIBBERISH: _("回复看起来是乱码、乱敲的字符或同一个字反复出现。"),
+    types.REVIEW_OFF_TOPIC: _("回复和买家的问题没有关系。"),
+    types.REVIEW_TOO_SHORT: _("回复太短,没有把事情说清楚。"),
+    types.REVIEW_RUDE: _("回复里出现了粗鲁或辱骂的说法。"),
+}
+AUTO_FAIL_TEXT = _("触犯了一票否决项:%(label)s。")
+_AUTO_FAIL_PREFIX, _AUTO_FAIL_SUFFIX = types.REVIEW_MESSAGES[types.REVIEW_AUTO_FAIL].split("{label}")
+
+
+@register.filter
+def reason_text(reason: dict) -> str:
+    """A stored review reason ({"code", "message"}) as text for the active language."""
+    code, message = reason.get("code", ""), reason.get("message", "")
+    if code == types.REVIEW_AUTO_FAIL and message.startswith(_AUTO_FAIL_PREFIX) and message.endswith(_AUTO_FAIL_SUFFIX):
+        label = message[len(_AUTO_FAIL_PREFIX):len(message) - len(_AUTO_FAIL_SUFFIX)]  # rubric content stays as written
+        return AUTO_FAIL_TEXT % {"label": label}
+    text = REVIEW_REASON_TEXT.get(code)
+    return str(text) if text is not None else message
