@@ -1,7 +1,10 @@
 """Check every scenario of the bank against the scoring engine (no Django needed).
 
 For each scenario: its model answer must score >= 85 and pass; its buyer message pasted back as the
-reply, and a keyword salad of its own rubric phrases, must both fail and be sent to review.
+reply, and a keyword salad of its own rubric phrases, must both fail and be sent to review; and the
+first half of the model answer (cut at the sentence end nearest its middle) must fail, so that a
+rubric asks for the whole reply, unless the scenario is listed in COMPLETE_FIRST_HALF with the
+reason its first half is already a complete reply.
 
 Usage:
     .venv/bin/python tools/check_bank.py                      # check the whole bank
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import tomllib
 from dataclasses import dataclass
@@ -27,6 +31,24 @@ from quizzes.scoring import ScoreResult, compile_snapshot, keyword_salad, rubric
 from quizzes.scoring.lexicon import Lexicon  # noqa: E402
 
 MODEL_ANSWER_MIN = 85
+SENTENCE_END = re.compile(r"[。!?!?~]")
+
+# Scenarios whose model answer is complete by its middle; the rest is a courtesy or an optional extra.
+COMPLETE_FIRST_HALF = {
+    "fomo-silver-earrings": "real deadline, real stock and restock date, decision left to the buyer: the technique in full",
+    "help-choose-phone-case": "both worries answered with a rule for choosing; the closing question is extra",
+    "think-assume-down-jacket": "the assumed size worry is named and answered (insurance, 7-day exchange)",
+    "courier-out-of-range": "two concrete remedies, contact with the courier, the shop pays the difference",
+    "sold-out-after-payment": "all three remedies with timings and the refund; the personal pick is extra",
+    "recommend-cardigan-for-mother": "size, colour and reason given; the scarf is an optional upsell",
+    "competitor-cheaper-changing-pads": "neutral about the other shop and the value explained; the gift is extra",
+}
+
+
+def first_half(text: str) -> str:
+    """The text up to the sentence end nearest its middle (the whole first half when it has none)."""
+    ends = [m.end() for m in SENTENCE_END.finditer(text)][:-1] or [len(text) // 2]
+    return text[:min(ends, key=lambda end: abs(end - len(text) / 2))]
 
 
 def vocabulary(courses_root: Path) -> tuple[set[str], set[str]]:
@@ -74,34 +96,44 @@ class Probe:
     name: str
     reply: str
     must_pass: bool
+    must_be_flagged: bool = True  # a failing probe must also be sent to review (gaming, not just weak)
 
     def failure(self, result: ScoreResult) -> str | None:
         if self.must_pass:
             if result.passed and result.total >= MODEL_ANSWER_MIN:
                 return None
             return f"model answer scored {result.total} (passed={result.passed}); needs >= {MODEL_ANSWER_MIN} and passed"
+        if not self.must_be_flagged:
+            if not result.passed:
+                return None
+            return (f"{self.name} scored {result.total} and passed; the rubric must ask for what the rest of the "
+                    f"model answer does (or list the scenario in COMPLETE_FIRST_HALF with a reason)")
         if not result.passed and result.needs_review:
             return None
         return f"{self.name} scored {result.total} passed={result.passed} needs_review={result.needs_review}; must fail and need review"
 
 
 def probes(scenario: ScenarioFile, lexicon: Lexicon) -> list[Probe]:
-    return [
+    found = [
         Probe("model answer", scenario.model_answer, True),
         Probe("buyer text", scenario.buyer_text, False),
         Probe("keyword salad", keyword_salad(scenario.rubric, lexicon), False),
     ]
+    if scenario.slug not in COMPLETE_FIRST_HALF:
+        found.append(Probe("first half", first_half(scenario.model_answer), False, must_be_flagged=False))
+    return found
 
 
 def check(bank: Bank, only: str | None, verbose: bool) -> int:
     lexicon = bank.lexicon()
     failures = 0
-    checked = 0
+    checked = probed = 0
     for scenario in bank.scenarios:
         if only and scenario.slug != only:
             continue
         checked += 1
         for probe in probes(scenario, lexicon):
+            probed += 1
             result = score(scenario, lexicon, probe.reply)
             problem = probe.failure(result)
             if problem or verbose:
@@ -113,7 +145,11 @@ def check(bank: Bank, only: str | None, verbose: bool) -> int:
     if only and not checked:
         print(f"no scenario with slug {only!r}", file=sys.stderr)
         return 2
-    print(f"{checked} scenarios, {checked * 3} checks, {failures} failed")
+    unknown = sorted(set(COMPLETE_FIRST_HALF) - {s.slug for s in bank.scenarios})
+    if unknown and not only:
+        print(f"FAIL COMPLETE_FIRST_HALF names scenarios that do not exist: {', '.join(unknown)}")
+        failures += 1
+    print(f"{checked} scenarios, {probed} checks, {failures} failed")
     return 1 if failures else 0
 
 
