@@ -9,8 +9,9 @@ from html import escape
 from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_noop
+
+from .review_tags import truncate_chars
 
 register = template.Library()
 
@@ -57,7 +58,7 @@ def _cells(row, labels: dict[str, str], day_labels: dict[date, str]) -> str:
 def grid_head(columns) -> SafeString:
     """One header cell per step: "order. title", the title cut to 14 characters with the whole of it on hover."""
     return mark_safe("".join(
-        f'<th class="grid-cell fw-normal" title="{escape(c.title)}">{c.order}. {escape(Truncator(c.title).chars(14))}</th>'
+        f'<th class="grid-cell fw-normal" title="{escape(c.title)}">{c.order}. {escape(truncate_chars(c.title, 14))}</th>'
         for c in columns))
 
 
