@@ -317,6 +317,10 @@ class CriterionAgreement:
     def override_rate(self) -> float:
         return self.changed / self.reviewed if self.reviewed else 0.0
 
+    @property
+    def override_percent(self) -> int:
+        return round(100 * self.override_rate)
+
 
 @dataclass
 class RubricAgreement:
@@ -335,6 +339,15 @@ class RubricAgreement:
     @property
     def change_rate(self) -> float:
         return self.criteria_changed / self.criteria_total if self.criteria_total else 0.0
+
+    @property
+    def change_percent(self) -> int:
+        return round(100 * self.change_rate)
+
+    @property
+    def kappa_text(self) -> str:
+        """Two decimals, or a dash when kappa is undefined (fewer than two reviews, or no spread)."""
+        return "—" if self.kappa is None else f"{self.kappa:.2f}"
 
 
 def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:

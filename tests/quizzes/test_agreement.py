@@ -39,3 +39,34 @@ def test_totals_kappa_perfect_and_disagreeing():
 def test_mismatched_lengths_raise():
     with pytest.raises(ValueError):
         quadratic_weighted_kappa([1, 2], [1], categories=3)
+
+
+def _kappa_from_the_table(first, second, categories):
+    """The textbook computation over the k × k table, to check the O(n) one against."""
+    n = len(first)
+    observed = [[0.0] * categories for _ in range(categories)]
+    for a, b in zip(first, second):
+        observed[a][b] += 1
+    rows = [sum(r) for r in observed]
+    cols = [sum(observed[i][j] for i in range(categories)) for j in range(categories)]
+    num = sum((i - j) ** 2 * observed[i][j] for i in range(categories) for j in range(categories))
+    den = sum((i - j) ** 2 * rows[i] * cols[j] / n for i in range(categories) for j in range(categories))
+    return 1.0 - num / den
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_matches_the_table_computation(seed):
+    import random
+
+    rng = random.Random(seed)
+    n, k = rng.randint(2, 60), rng.randint(2, 10)
+    first = [rng.randrange(k) for _ in range(n)]
+    second = [min(k - 1, max(0, a + rng.choice((-2, -1, 0, 0, 1)))) for a in first]
+    if len(set(first) | set(second)) == 1:
+        second[0] = (second[0] + 1) % k
+    assert quadratic_weighted_kappa(first, second, categories=k) == pytest.approx(_kappa_from_the_table(first, second, k))
+
+
+def test_ratings_outside_the_categories_are_refused():
+    with pytest.raises(ValueError):
+        quadratic_weighted_kappa([0, 3], [0, 1], categories=3)
