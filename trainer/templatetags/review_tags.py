@@ -54,3 +54,31 @@ def queue_items(answers, empty_message: str) -> SafeString:
             f'<div class="small text-secondary">{team} · {mode} · {submitted} · '
             f"{preview}</div></a>")
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def answer_history_rows(answers, empty_message: str) -> SafeString:
+    """A trainee's answers on their detail page: when, mode, what (linked), score, flags."""
+    if not answers:
+        return mark_safe(f'<tr><td class="text-secondary">{escape(empty_message)}</td></tr>')
+    review_url = reverse("trainer:review_answer", args=[999999999]).replace("999999999", "{}")
+    answer_url = reverse("quizzes:answer", args=[999999999]).replace("999999999", "{}")
+    mode_labels: dict[str, str] = {}
+    out = []
+    for answer in answers:
+        mode = mode_labels.get(answer.attempt.mode)
+        if mode is None:
+            mode = mode_labels[answer.attempt.mode] = escape(str(answer.attempt.get_mode_display()))
+        if answer.scenario_id:
+            what = f'<a href="{review_url.format(answer.pk)}">{escape(answer.scenario.title)}</a>'
+        else:
+            what = f'<a href="{answer_url.format(answer.pk)}">{escape(truncate_chars(answer.question.prompt, 30))}</a>'
+        score = f"{answer.auto_total}"
+        if answer.reviewed_at and answer.final_total != answer.auto_total:
+            score += f" → {answer.final_total}"
+        flags = ('<i class="bi bi-flag-fill text-warning"></i>' if answer.needs_review and not answer.reviewed_at else "") + (
+            '<i class="bi bi-person-check text-primary"></i>' if answer.reviewed_at else "")
+        when = timezone.localtime(answer.submitted_at).strftime("%m-%d %H:%M") if answer.submitted_at else ""
+        out.append(f'<tr><td class="text-nowrap">{when}</td><td>{mode}</td><td>{what}</td>'
+                   f'<td class="text-end">{score}</td><td>{flags}</td></tr>')
+    return mark_safe("".join(out))
