@@ -218,11 +218,17 @@ class CertificationAttempt(models.Model):
 
 def certification_valid_until(attempt: "CertificationAttempt"):
     """The last day a passed certification counts; None when it did not pass or is not finished."""
+    quiz = attempt.attempt
+    return certification_valid_from(passed=quiz.passed, submitted_at=quiz.submitted_at,
+                                    validity_days=attempt.exam.validity_days)
+
+
+def certification_valid_from(*, passed: bool | None, submitted_at, validity_days: int):
+    """certification_valid_until from the plain values (for lists read as tuples)."""
     from datetime import timedelta
 
-    quiz = attempt.attempt
-    if not quiz.passed or quiz.submitted_at is None:
-        return None
     from django.utils import timezone
 
-    return timezone.localdate(quiz.submitted_at) + timedelta(days=attempt.exam.validity_days)
+    if not passed or submitted_at is None:
+        return None
+    return timezone.localdate(submitted_at) + timedelta(days=validity_days)

@@ -17,8 +17,8 @@ from quizzes.models import Attempt
 from .certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
 
 from .models import (
-    CertificationAttempt, Notification, OnboardingPath, PathStep, Role, Team, User, certification_valid_until,
-    path_step_title,
+    CertificationAttempt, Notification, OnboardingPath, PathStep, Role, Team, User, certification_valid_from,
+    certification_valid_until, path_step_title,
 )
 
 
@@ -341,36 +341,50 @@ CERTIFICATION_ROW_FIELDS = (
     "trainee__last_name", "trainee__team_id", "trainee__team__name")
 
 
-def certification_records(*, trainee_ids: list[int]) -> list[CertificationRecord]:
-    """Finished certification sittings, newest first, with band and validity."""
-    certs = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
-             .exclude(attempt__status=Attempt.Status.IN_PROGRESS)
-             .select_related("attempt", "exam", "round", "trainee", "trainee__team").only(*CERTIFICATION_ROW_FIELDS)
+def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: list[int] | None = None
+                          ) -> list[CertificationRecord]:
+    """Finished certification sittings of these trainees (or these sittings), newest first, with band and validity."""
+    certs = CertificationAttempt.objects.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+    if trainee_ids is not None:
+        certs = certs.filter(trainee_id__in=trainee_ids)
+    if cert_ids is not None:
+        certs = certs.filter(pk__in=cert_ids)
+    certs = (certs.select_related("attempt", "exam", "round", "trainee", "trainee__team").only(*CERTIFICATION_ROW_FIELDS)
              .order_by("-attempt__submitted_at"))
     return [CertificationRecord(c, c.attempt.total, c.attempt.passed,
                                 band_for(c.attempt.total or 0), certification_valid_until(c)) for c in certs]
 
 
-def certification_alerts(*, user: User) -> dict:
-    """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row."""
-    trainees = trainees_visible_to(user=user)
-    records = certification_records(trainee_ids=list(trainees.values_list("pk", flat=True)))
+def certification_alerts(*, user: User, trainee_ids: list[int] | None = None) -> dict:
+    """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row.
+
+    Every sitting is read as a tuple; full records are loaded only for the few the alerts show.
+    """
+    if trainee_ids is None:
+        trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
     today = clock.today()
-    latest_valid: dict[int, CertificationRecord] = {}
-    by_trainee: dict[int, list[CertificationRecord]] = {}
-    for record in records:
-        by_trainee.setdefault(record.cert.trainee_id, []).append(record)
-        if record.is_valid and record.cert.trainee_id not in latest_valid:
-            latest_valid[record.cert.trainee_id] = record
-    expiring = sorted((r for r in latest_valid.values() if r.valid_until <= today + timedelta(days=EXPIRY_WARNING_DAYS)),
-                      key=lambda r: r.valid_until)
-    flagged = []
-    for trainee_records in by_trainee.values():
-        per_round = [r for r in trainee_records if r.cert.round_id]  # newest first
-        recent = per_round[:FLAG_CONSECUTIVE_ROUNDS]
-        if len(recent) == FLAG_CONSECUTIVE_ROUNDS and all((r.score or 0) < FLAG_BELOW for r in recent):
-            flagged.append(recent)
-    return {"expiring": expiring, "flagged": flagged}
+    latest_valid: dict[int, tuple[date, int]] = {}
+    by_trainee: dict[int, list[tuple[int, int | None]]] = {}
+    rows = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
+            .exclude(attempt__status=Attempt.Status.IN_PROGRESS).order_by("-attempt__submitted_at")
+            .values_list("pk", "trainee_id", "round_id", "attempt__total", "attempt__passed", "attempt__submitted_at",
+                         "exam__validity_days"))
+    for pk, trainee_id, round_id, total, passed, submitted_at, validity_days in rows:  # newest first
+        if round_id:
+            by_trainee.setdefault(trainee_id, []).append((pk, total))
+        valid_until = certification_valid_from(passed=passed, submitted_at=submitted_at, validity_days=validity_days)
+        if valid_until is not None and valid_until >= today and trainee_id not in latest_valid:
+            latest_valid[trainee_id] = (valid_until, pk)
+    horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    expiring_ids = [pk for valid_until, pk in sorted(latest_valid.values()) if valid_until <= horizon]
+    flagged_ids = []
+    for sittings in by_trainee.values():
+        recent = sittings[:FLAG_CONSECUTIVE_ROUNDS]
+        if len(recent) == FLAG_CONSECUTIVE_ROUNDS and all((total or 0) < FLAG_BELOW for _pk, total in recent):
+            flagged_ids.append([pk for pk, _total in recent])
+    shown = {r.cert.pk: r for r in certification_records(cert_ids=expiring_ids + [pk for ids in flagged_ids for pk in ids])}
+    return {"expiring": [shown[pk] for pk in expiring_ids if pk in shown],
+            "flagged": [[shown[pk] for pk in ids if pk in shown] for ids in flagged_ids]}
 
 
 def access_certification_by_id(*, user: User, cert_id: int) -> CertificationAttempt:
@@ -460,7 +474,7 @@ def supervisor_dashboard(*, user: User) -> dict:
     return {
         "teams": list(teams.values()), "behind": [r for r in rows if r.overdue][:10],
         "pending_reviews": queue.count(), "flagged_reviews": queue.unordered.filter(needs_review=True).count(),
-        "top_queue": queue[:5], "alerts": certification_alerts(user=user),
+        "top_queue": queue[:5], "alerts": certification_alerts(user=user, trainee_ids=[r.trainee.pk for r in rows]),
     }
 
 
