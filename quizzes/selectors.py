@@ -239,7 +239,8 @@ def review_queue_pages(*, user, **filters) -> "OrderedInTwoSteps":
     return OrderedInTwoSteps(pending, review_queue_ordered(pending))
 
 
-# What a queue row shows; the reply is cut to a preview in the template.
+# The fields review_queue() loads when callers want Answer instances (the next answer to review);
+# the paged queue reads the same values as QueueRow tuples.
 QUEUE_ROW_FIELDS = ("id", "user_id", "attempt_id", "scenario_id", "reply_text", "submitted_at", "auto_total",
                     "final_total", "needs_review", "reviewed_at", "user__username", "user__display_name",
                     "user__first_name", "user__last_name", "user__team_id", "user__team__name", "scenario__title",
