@@ -47,9 +47,9 @@ def trainee_choices_for(*, user: User) -> QuerySet[User]:
 
 
 def access_trainee_by_id(*, user: User, trainee_id: int) -> User:
-    """The trainee if `user` may see them; 404 otherwise (no hint that the id exists)."""
+    """The trainee if `user` may see them, with team and path loaded; 404 otherwise (no hint that the id exists)."""
     try:
-        return trainees_visible_to(user=user).select_related("team").get(pk=trainee_id)
+        return trainees_visible_to(user=user).select_related("team", "path_assignment__path").get(pk=trainee_id)
     except User.DoesNotExist:
         raise Http404
 
@@ -178,16 +178,19 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
     if not steps_by_path:
         ids = []  # nobody has a path: nothing else to read
     completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
+    # Module quizzes and certification sittings in one read (a sitting's attempt carries its exam),
+    # oldest first: (attempt or sitting id, status, total) per (trainee, module) and (trainee, exam).
     quizzes: dict[tuple[int, int], list[tuple]] = {}
-    if ids:
-        for row in Attempt.objects.filter(user_id__in=ids, mode=Attempt.Mode.MODULE_QUIZ).values_list(
-                "user_id", "module_id", "id", "status", "total").order_by("started_at"):
-            quizzes.setdefault((row[0], row[1]), []).append(row[2:])
     certs: dict[tuple[int, int], list[tuple]] = {}
     if ids:
-        for row in CertificationAttempt.objects.filter(trainee_id__in=ids).values_list(
-                "trainee_id", "exam_id", "id", "attempt__status", "attempt__total").order_by("attempt__started_at"):
-            certs.setdefault((row[0], row[1]), []).append(row[2:])
+        for user_id, mode, module_id, exam_id, attempt_id, cert_id, status, total in Attempt.objects.filter(
+                user_id__in=ids, mode__in=[Attempt.Mode.MODULE_QUIZ, Attempt.Mode.CERTIFICATION]).values_list(
+                "user_id", "mode", "module_id", "certification__exam_id", "id", "certification__id", "status", "total",
+        ).order_by("started_at", "id"):
+            if mode == Attempt.Mode.MODULE_QUIZ:
+                quizzes.setdefault((user_id, module_id), []).append((attempt_id, status, total))
+            elif cert_id is not None:
+                certs.setdefault((user_id, exam_id), []).append((cert_id, status, total))
     plans = {path_id: [_step_plan(step) for step in steps] for path_id, steps in steps_by_path.items()}
 
     result = []
@@ -482,10 +485,12 @@ TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full hi
 
 
 def trainee_detail(*, trainee: User, page_number=None) -> dict:
-    """Everything one trainee did: path status, their answers a page at a time, certifications, chart."""
+    """Everything one trainee did: path status, their answers a page at a time, certifications, chart.
+
+    `trainee` comes from access_trainee_by_id, with team and path already loaded.
+    """
     from quizzes.models import Answer
 
-    trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
     answers = (Answer.objects.filter(user=trainee, submitted_at__isnull=False)
                .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
                .order_by("-submitted_at", "-pk"))
