@@ -222,7 +222,7 @@ def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
     from django.db.models import Case, F, IntegerField, Value, When
     from django.db.models.functions import Abs
 
-    return answers.select_related("user", "user__team", "scenario", "attempt").only(*QUEUE_ROW_FIELDS).annotate(
+    return answers.annotate(
         flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
         distance=Abs(F("auto_total") - F("pass_mark")),
     ).order_by("flag_rank", "distance", "submitted_at", "pk")
@@ -237,14 +237,6 @@ def review_queue_pages(*, user, **filters) -> "OrderedInTwoSteps":
     """The queue for a Paginator: counted without sorting, sorted on narrow rows, one page loaded."""
     pending = review_queue_pending(user=user, **filters)
     return OrderedInTwoSteps(pending, review_queue_ordered(pending))
-
-
-# The fields review_queue() loads when callers want Answer instances (the next answer to review);
-# the paged queue reads the same values as QueueRow tuples.
-QUEUE_ROW_FIELDS = ("id", "user_id", "attempt_id", "scenario_id", "reply_text", "submitted_at", "auto_total",
-                    "final_total", "needs_review", "reviewed_at", "user__username", "user__display_name",
-                    "user__first_name", "user__last_name", "user__team_id", "user__team__name", "scenario__title",
-                    "attempt__mode", "attempt__pass_mark")
 
 
 class OrderedInTwoSteps:

@@ -97,7 +97,7 @@ class TraineeProgress:
 
     @property
     def done(self) -> int:
-        return sum(s.status == PASSED for s in self.steps)
+        return sum(s.is_done for s in self.steps)
 
     @property
     def percent(self) -> int:
@@ -119,8 +119,8 @@ class TraineeProgress:
 _URL_TEMPLATES: dict[str, str] = {}
 
 
-def _url(name: str, arg) -> str:
-    """reverse() for one argument, resolved once per URL name: the grid builds thousands of links."""
+def reverse_cached(name: str, arg) -> str:
+    """reverse() for one argument, resolved once per URL name: the grid and the lists build hundreds of links."""
     template_ = _URL_TEMPLATES.get(name)
     if template_ is None:
         template_ = _URL_TEMPLATES[name] = reverse(name, args=["999999999"]).replace("999999999", "{}")
@@ -151,6 +151,8 @@ class StepInfo:
     exam_id: int | None
     exam_pass_mark: int | None
     title: str
+    due_delta: timedelta  # due this long after the trainee's start date
+    lesson_url: str       # lessons only; quiz and exam steps link to the attempt that counts
 
 
 def _path_steps(path_ids: set[int]) -> dict[int, list[StepInfo]]:
@@ -160,7 +162,9 @@ def _path_steps(path_ids: set[int]) -> dict[int, list[StepInfo]]:
         "exam__pass_mark", "lesson__title", "module__title", "exam__name"))
     for *fields, lesson_title, module_title, exam_name in rows:
         title = path_step_title(fields[3], lesson_title=lesson_title, module_title=module_title, exam_name=exam_name)
-        step = StepInfo(*fields, title=title)
+        lesson_slug, due_days = fields[7], fields[4]
+        step = StepInfo(*fields, title=title, due_delta=timedelta(days=due_days),
+                        lesson_url=reverse_cached("courses:lesson", lesson_slug) if lesson_slug else "")
         steps_by_path.setdefault(step.path_id, []).append(step)
     return steps_by_path
 
@@ -191,7 +195,6 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
                 quizzes.setdefault((user_id, module_id), []).append((attempt_id, status, total))
             elif cert_id is not None:
                 certs.setdefault((user_id, exam_id), []).append((cert_id, status, total))
-    plans = {path_id: [_step_plan(step) for step in steps] for path_id, steps in steps_by_path.items()}
 
     result = []
     for trainee in trainees:
@@ -201,15 +204,18 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
             start = _start_date(trainee)
             pk = trainee.pk
             append = progress.steps.append
-            for step, kind, key, pass_mark, url_name, lesson_url, due_delta in plans.get(assignment.path_id, []):
-                due = start + due_delta
-                if kind == _LESSON:
-                    if (pk, key) in completions:
-                        append(StepStatus(step, PASSED, due, evidence_url=lesson_url))
+            for step in steps_by_path.get(assignment.path_id, []):
+                due = start + step.due_delta
+                if step.kind == _LESSON:
+                    if (pk, step.lesson_id) in completions:
+                        append(StepStatus(step, PASSED, due, evidence_url=step.lesson_url))
                     else:
-                        append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=lesson_url))
+                        append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=step.lesson_url))
                     continue
-                rows = (quizzes if kind == _MODULE_QUIZ else certs).get((pk, key))
+                if step.kind == _MODULE_QUIZ:
+                    rows, pass_mark, url_name = quizzes.get((pk, step.module_id)), step.pass_mark, "quizzes:attempt_result"
+                else:
+                    rows, pass_mark, url_name = certs.get((pk, step.exam_id)), step.exam_pass_mark, "trainer:certification_result"
                 status = _attempt_step_status(step, due, rows, pass_mark, url_name) if rows else StepStatus(step, NOT_STARTED, due)
                 if status.status in (NOT_STARTED, IN_PROGRESS, FAILED) and today > due:
                     status.status = OVERDUE
@@ -219,16 +225,6 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
 
 
 _LESSON, _MODULE_QUIZ = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ
-
-
-def _step_plan(step: StepInfo) -> tuple:
-    """What every trainee's status for this step is computed from, resolved once per request."""
-    if step.kind == _LESSON:
-        return step, _LESSON, step.lesson_id, None, "", _url("courses:lesson", step.lesson_slug), timedelta(days=step.due_days)
-    if step.kind == _MODULE_QUIZ:
-        return step, _MODULE_QUIZ, step.module_id, step.pass_mark, "quizzes:attempt_result", "", timedelta(days=step.due_days)
-    return (step, PathStep.Kind.CERTIFICATION, step.exam_id, step.exam_pass_mark, "trainer:certification_result", "",
-            timedelta(days=step.due_days))
 
 
 def _assignment(trainee: User):
@@ -244,11 +240,11 @@ def _attempt_step_status(step: StepInfo, due: date, rows: list[tuple], pass_mark
     passed = [r for r in finished if (r[2] or 0) >= pass_mark]
     if passed:
         best = max(passed, key=lambda r: r[2])
-        return StepStatus(step, PASSED, due, score=best[2], evidence_url=_url(url_name, best[0]))
+        return StepStatus(step, PASSED, due, score=best[2], evidence_url=reverse_cached(url_name, best[0]))
     if len(finished) < len(rows):
         return StepStatus(step, IN_PROGRESS, due)
     latest = finished[-1]
-    return StepStatus(step, FAILED, due, score=latest[2], evidence_url=_url(url_name, latest[0]))
+    return StepStatus(step, FAILED, due, score=latest[2], evidence_url=reverse_cached(url_name, latest[0]))
 
 
 # A trainee in a list: who, which team, hired when, on which path since when (no password hash).
@@ -295,6 +291,8 @@ def _grid_columns(rows: list[TraineeProgress]) -> list[StepInfo]:
 
 def team_grid(*, user: User, team_id: int | None = None, overdue_only: bool = False, sort: str = "name"):
     """Every row (trainee progress) and the columns (steps of the longest path) of the supervisor grid."""
+    if sort not in _PROGRESS_SORTS:
+        sort = sort if sort in _TRAINEE_SORTS else "name"
     trainees = trainees_with_paths(user=user, team_id=team_id)
     if sort in _TRAINEE_SORTS:
         trainees.sort(key=_TRAINEE_SORTS[sort])
@@ -303,8 +301,6 @@ def team_grid(*, user: User, team_id: int | None = None, overdue_only: bool = Fa
         rows = [r for r in rows if r.overdue]
     if sort in _PROGRESS_SORTS:
         rows.sort(key=_PROGRESS_SORTS[sort])
-    elif sort not in _TRAINEE_SORTS:
-        rows.sort(key=lambda r: _TRAINEE_SORTS["name"](r.trainee))
     return rows, _grid_columns(rows)
 
 

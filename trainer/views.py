@@ -175,10 +175,11 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 
 def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
-    following = quiz_selectors.review_queue(user=request.user).exclude(pk=answer.pk).first()
+    # Only the id: sorting whole answer rows to pick one is what the queue page stopped doing.
+    following = quiz_selectors.review_queue(user=request.user).exclude(pk=answer.pk).values_list("pk", flat=True).first()
     from django.urls import reverse
 
-    return reverse("trainer:review_answer", args=[following.pk]) if following else reverse("trainer:review_queue")
+    return reverse("trainer:review_answer", args=[following]) if following else reverse("trainer:review_queue")
 
 
 @supervisor_required

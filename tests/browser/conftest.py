@@ -77,4 +77,19 @@ def fill_attempt_page(page, attempt) -> None:
             page.fill(f"textarea[name=reply_{answer.pk}]", answer.scenario.model_answer)
         else:
             for index in answer.question.answer:
-                page.locator(f"input[name=choice_{answer.pk}][value='{index}']").check()
+                _check(page.locator(f"input[name=choice_{answer.pk}][value='{index}']"))
+
+
+def _check(choice, attempts: int = 3) -> None:
+    """Tick a choice like a person clicking it. Under load a click sometimes left the radio unticked
+    ("Clicking the checkbox did not change its state"), most likely because the page moved between
+    Playwright's stability check and the click (the autosave line updates every few seconds); try again."""
+    from playwright.sync_api import Error
+
+    for attempt in range(attempts):
+        try:
+            choice.check()
+            return
+        except Error:
+            if attempt == attempts - 1:
+                raise

@@ -104,21 +104,22 @@ def test_supervisor_pages_through_a_trainees_answers_and_the_queue(page, demo):
     page.click("text=团队进度")
     page.click('[data-testid="grid-row-xinren2"] a')
     links = page.locator('[data-testid="trainee-answers"] tr a')
-    assert links.count() == TRAINEE_DETAIL_ANSWERS
-    seen = [links.nth(i).get_attribute("href") for i in range(links.count())]
-    page.locator('[data-testid="pagination"] >> text=下一页').click()
-    expect(page.locator('[data-testid="pagination"]')).to_contain_text("2 /")
+    expect(links).to_have_count(TRAINEE_DETAIL_ANSWERS)  # waits for the detail page
+    seen, number = [], 1
     while True:
-        links = page.locator('[data-testid="trainee-answers"] tr a')
+        # Wait until the page shown is the one asked for, so no links of the previous page are read.
+        expect(page.locator('[data-testid="pagination"]')).to_contain_text(f"{number} /")
         seen += [links.nth(i).get_attribute("href") for i in range(links.count())]
         following = page.locator('[data-testid="pagination"] >> text=下一页')
         if not following.count():
             break
         following.click()
-    assert len(seen) == len(set(seen)) == total  # every answer on exactly one page
+        number += 1
+    assert number > 1 and len(seen) == len(set(seen)) == total  # every answer on exactly one page
 
     page.click("nav >> text=审阅队列")
     items = page.locator('[data-testid="queue-item"]')
+    expect(items).to_have_count(25)  # waits for the queue page
     first_page = {items.nth(i).get_attribute("href") for i in range(items.count())}
     assert len(first_page) == 25
     page.locator('[data-testid="pagination"] >> text=下一页').click()

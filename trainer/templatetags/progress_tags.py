@@ -7,9 +7,10 @@ from datetime import date
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
+
+from trainer.selectors import reverse_cached
 
 from .review_tags import truncate_chars
 
@@ -68,7 +69,6 @@ def grid_body(rows, empty_message: str) -> SafeString:
     if not rows:
         return mark_safe(f'<tr><td colspan="3" class="text-secondary">{escape(empty_message)}</td></tr>')
     labels, day_labels = _labels(), {}
-    detail_url = reverse("trainer:trainee_detail", args=[999999999]).replace("999999999", "{}")
     out = []
     for row in rows:
         trainee = row.trainee
@@ -76,7 +76,7 @@ def grid_body(rows, empty_message: str) -> SafeString:
         team = escape(trainee.team.name) if trainee.team_id else ""
         out.append(
             f'<tr data-testid="grid-row-{username}">'
-            f'<td class="text-nowrap"><a href="{detail_url.format(trainee.pk)}">{escape(trainee.name)}</a>'
+            f'<td class="text-nowrap"><a href="{reverse_cached("trainer:trainee_detail", trainee.pk)}">{escape(trainee.name)}</a>'
             f'<div class="small text-secondary">{team}</div></td>'
             f'<td class="text-nowrap" data-testid="percent-{username}">{row.percent}%</td>'
             f"<td>{len(row.overdue)}</td>{_cells(row, labels, day_labels)}</tr>")

@@ -6,11 +6,12 @@ from __future__ import annotations
 from html import escape
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import add_truncation_text
 from django.utils.translation import gettext
+
+from trainer.selectors import reverse_cached
 
 register = template.Library()
 
@@ -32,10 +33,8 @@ def queue_items(answers, empty_message: str) -> SafeString:
     against the pass mark, a preview of the reply."""
     if not answers:
         return mark_safe(f'<div class="list-group-item text-secondary">{escape(empty_message)}</div>')
-    review_url = reverse("trainer:review_answer", args=[999999999]).replace("999999999", "{}")
     flag = f'<i class="bi bi-flag-fill text-warning" title="{escape(gettext("系统标记"))}"></i> '
     pass_label = escape(gettext("及格"))
-    mode_labels: dict[str, str] = {}
     out = []
     for answer in answers:
         flagged = flag if answer.needs_review and not answer.reviewed_at else ""
@@ -43,15 +42,12 @@ def queue_items(answers, empty_message: str) -> SafeString:
         team = escape(answer.team_name)
         submitted = timezone.localtime(answer.submitted_at).strftime("%Y-%m-%d %H:%M") if answer.submitted_at else ""
         preview = escape(truncate_chars(answer.reply_text, REPLY_PREVIEW_CHARS))
-        mode = mode_labels.get(answer.mode)
-        if mode is None:
-            mode = mode_labels[answer.mode] = escape(answer.mode_label)
         out.append(
-            f'<a class="list-group-item list-group-item-action" href="{review_url.format(answer.pk)}" data-testid="queue-item">'
+            f'<a class="list-group-item list-group-item-action" href="{reverse_cached("trainer:review_answer", answer.pk)}" data-testid="queue-item">'
             f'<div class="d-flex justify-content-between"><span>{flagged}<strong>{escape(answer.trainee_name)}</strong> · '
             f'{escape(answer.scenario_title)}</span><span class="text-nowrap">{answer.auto_total}{final} / {pass_label} '
             f'{answer.pass_mark}</span></div>'
-            f'<div class="small text-secondary">{team} · {mode} · {submitted} · '
+            f'<div class="small text-secondary">{team} · {escape(answer.mode_label)} · {submitted} · '
             f"{preview}</div></a>")
     return mark_safe("".join(out))
 
@@ -61,18 +57,14 @@ def answer_history_rows(answers, empty_message: str) -> SafeString:
     """A trainee's answers on their detail page: when, mode, what (linked), score, flags."""
     if not answers:
         return mark_safe(f'<tr><td class="text-secondary">{escape(empty_message)}</td></tr>')
-    review_url = reverse("trainer:review_answer", args=[999999999]).replace("999999999", "{}")
-    answer_url = reverse("quizzes:answer", args=[999999999]).replace("999999999", "{}")
-    mode_labels: dict[str, str] = {}
     out = []
     for answer in answers:
-        mode = mode_labels.get(answer.attempt.mode)
-        if mode is None:
-            mode = mode_labels[answer.attempt.mode] = escape(str(answer.attempt.get_mode_display()))
+        mode = escape(str(answer.attempt.get_mode_display()))
         if answer.scenario_id:
-            what = f'<a href="{review_url.format(answer.pk)}">{escape(answer.scenario.title)}</a>'
+            what = f'<a href="{reverse_cached("trainer:review_answer", answer.pk)}">{escape(answer.scenario.title)}</a>'
         else:
-            what = f'<a href="{answer_url.format(answer.pk)}">{escape(truncate_chars(answer.question.prompt, 30))}</a>'
+            what = (f'<a href="{reverse_cached("quizzes:answer", answer.pk)}">'
+                    f"{escape(truncate_chars(answer.question.prompt, 30))}</a>")
         score = f"{answer.auto_total}"
         if answer.reviewed_at and answer.final_total != answer.auto_total:
             score += f" → {answer.final_total}"
