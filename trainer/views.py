@@ -96,7 +96,7 @@ def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
     headers, table = exports.results_table(answers)
     name = f"results-{clock.today():%Y%m%d}"
     if fmt == "xlsx":
-        return exports.xlsx_response(name, "全部成绩", headers, table, many_rows=True)
+        return exports.xlsx_response(name, "全部成绩", headers, table)
     return exports.csv_response(name, headers, table)
 
 
