@@ -258,19 +258,31 @@ class OrderedInTwoSteps:
         return self.count()
 
     def __getitem__(self, page: slice) -> list["QueueRow"]:
-        from django.contrib.auth import get_user_model
-
         ids = list(self.queryset.values_list("pk", flat=True)[page])
-        name_from = get_user_model().name_from
-        rows = {}
-        for (pk, reply, submitted_at, auto_total, final_total, needs_review, reviewed_at, display_name, first_name,
-             last_name, username, team_name, title, mode, pass_mark) in Answer.objects.filter(pk__in=ids).values_list(
-                "pk", "reply_text", "submitted_at", "auto_total", "final_total", "needs_review", "reviewed_at",
-                "user__display_name", "user__first_name", "user__last_name", "user__username", "user__team__name",
-                "scenario__title", "attempt__mode", "attempt__pass_mark"):
-            rows[pk] = QueueRow(pk, name_from(display_name, first_name, last_name, username), team_name or "", title,
-                                mode, pass_mark, reply, submitted_at, auto_total, final_total, needs_review, reviewed_at)
+        rows = {row.pk: row for row in _queue_rows(Answer.objects.filter(pk__in=ids))}
         return [rows[pk] for pk in ids if pk in rows]
+
+    def counts(self) -> tuple[int, int]:
+        """(answers in the queue, of which flagged by the scorer), in one query."""
+        from django.db.models import Count, Q
+
+        totals = self.unordered.aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
+        return totals["pending"], totals["flagged"]
+
+
+_QUEUE_ROW_VALUES = ("pk", "reply_text", "submitted_at", "auto_total", "final_total", "needs_review", "reviewed_at",
+                     "user__display_name", "user__first_name", "user__last_name", "user__username", "user__team__name",
+                     "scenario__title", "attempt__mode", "attempt__pass_mark")
+
+
+def _queue_rows(answers: QuerySet[Answer]) -> list["QueueRow"]:
+    from django.contrib.auth import get_user_model
+
+    name_from = get_user_model().name_from
+    return [QueueRow(pk, name_from(display_name, first_name, last_name, username), team_name or "", title, mode,
+                     pass_mark, reply, submitted_at, auto_total, final_total, needs_review, reviewed_at)
+            for (pk, reply, submitted_at, auto_total, final_total, needs_review, reviewed_at, display_name, first_name,
+                 last_name, username, team_name, title, mode, pass_mark) in answers.values_list(*_QUEUE_ROW_VALUES)]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,8 @@
 """People: users with a role, teams with supervisors."""
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -95,6 +97,12 @@ class OnboardingPath(models.Model):
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     description = models.TextField(_("说明"), blank=True)
+    # A new value whenever the steps, or the titles and pass marks they show, change
+    # (trainer/signals.py, onboarding_load): each server process keeps the steps it has read under
+    # this stamp, and it comes with the trainee's path, so the progress pages know for free whether
+    # their copy is current. Random rather than counted: ids and counters repeat when test
+    # transactions roll back, a fresh UUID does not.
+    steps_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("带教路径")

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from courses import clock
 from courses.models import LessonCompletion
@@ -155,18 +155,48 @@ class StepInfo:
     lesson_url: str       # lessons only; quiz and exam steps link to the attempt that counts
 
 
-def _path_steps(path_ids: set[int]) -> dict[int, list[StepInfo]]:
+# Steps per (path, stamp, language), kept by each server process: reading a path's steps with their
+# lesson, module and exam was a four-table join on every progress page. The stamp comes with the
+# trainee's path (OnboardingPath.steps_version), so a changed path is reread on the next request in
+# every process. One entry per path and language: an old stamp's entry is replaced, not kept.
+_STEPS_CACHE: dict[tuple[int, str], tuple[object, list[StepInfo]]] = {}
+
+
+def _path_steps(paths: dict[int, object]) -> dict[int, list[StepInfo]]:
+    """Steps of each path, by path id. `paths` maps path id to its steps_version (None: not known, read it)."""
+    language = translation.get_language() or ""
     steps_by_path: dict[int, list[StepInfo]] = {}
-    rows = (PathStep.objects.filter(path_id__in=path_ids).order_by("path_id", "order").values_list(
+    for path_id, version in paths.items():
+        cached = _STEPS_CACHE.get((path_id, language))
+        if version is not None and cached is not None and cached[0] == version:
+            steps_by_path[path_id] = cached[1]
+    missing = [path_id for path_id in paths if path_id not in steps_by_path]
+    if not missing:
+        return steps_by_path
+    rows = (PathStep.objects.filter(path_id__in=missing).order_by("path_id", "order").values_list(
         "pk", "path_id", "order", "kind", "due_days", "pass_mark", "lesson_id", "lesson__slug", "module_id", "exam_id",
-        "exam__pass_mark", "lesson__title", "module__title", "exam__name"))
-    for *fields, lesson_title, module_title, exam_name in rows:
+        "exam__pass_mark", "lesson__title", "module__title", "exam__name", "path__steps_version"))
+    versions: dict[int, object] = {}
+    for *fields, lesson_title, module_title, exam_name, version in rows:
         title = path_step_title(fields[3], lesson_title=lesson_title, module_title=module_title, exam_name=exam_name)
         lesson_slug, due_days = fields[7], fields[4]
         step = StepInfo(*fields, title=title, due_delta=timedelta(days=due_days),
                         lesson_url=reverse_cached("courses:lesson", lesson_slug) if lesson_slug else "")
         steps_by_path.setdefault(step.path_id, []).append(step)
+        versions[step.path_id] = version
+    for path_id in missing:
+        # Stored under the stamp read with the steps: if the path changed since the trainee was
+        # read, the newer steps are shown and kept under the newer stamp.
+        if path_id in versions:
+            _STEPS_CACHE[(path_id, language)] = (versions[path_id], steps_by_path[path_id])
+        else:
+            steps_by_path.setdefault(path_id, [])
     return steps_by_path
+
+
+def _steps_version(path) -> object:
+    # Only if it was loaded with the path: reading a deferred field here would cost a query per trainee.
+    return path.__dict__.get("steps_version")
 
 
 def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
@@ -177,9 +207,9 @@ def progress_for(*, trainees: list[User]) -> list[TraineeProgress]:
     """
     today = clock.today()
     ids = [t.pk for t in trainees]
-    path_ids = {t.path_assignment.path_id for t in trainees if _assignment(t)}
-    steps_by_path = _path_steps(path_ids) if path_ids else {}
-    if not steps_by_path:
+    paths = {a.path_id: _steps_version(a.path) for a in map(_assignment, trainees) if a}
+    steps_by_path = _path_steps(paths) if paths else {}
+    if not any(steps_by_path.values()):
         ids = []  # nobody has a path: nothing else to read
     completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
     # Module quizzes and certification sittings in one read (a sitting's attempt carries its exam),
@@ -250,7 +280,8 @@ def _attempt_step_status(step: StepInfo, due: date, rows: list[tuple], pass_mark
 # A trainee in a list: who, which team, hired when, on which path since when (no password hash).
 TRAINEE_ROW_FIELDS = ("id", "username", "display_name", "first_name", "last_name", "hire_date", "role", "is_active",
                       "team_id", "team__name", "path_assignment__id", "path_assignment__trainee_id",
-                      "path_assignment__path_id", "path_assignment__assigned_at", "path_assignment__path__name")
+                      "path_assignment__path_id", "path_assignment__assigned_at", "path_assignment__path__name",
+                      "path_assignment__path__steps_version")
 
 
 def trainees_with_paths(*, user: User, team_id: int | None = None) -> list[User]:
@@ -381,7 +412,8 @@ def certification_alerts(*, user: User, trainee_ids: list[int] | None = None) ->
         recent = sittings[:FLAG_CONSECUTIVE_ROUNDS]
         if len(recent) == FLAG_CONSECUTIVE_ROUNDS and all((total or 0) < FLAG_BELOW for _pk, total in recent):
             flagged_ids.append([pk for pk, _total in recent])
-    shown = {r.cert.pk: r for r in certification_records(cert_ids=expiring_ids + [pk for ids in flagged_ids for pk in ids])}
+    shown_ids = expiring_ids + [pk for ids in flagged_ids for pk in ids]
+    shown = {r.cert.pk: r for r in certification_records(cert_ids=shown_ids)} if shown_ids else {}
     return {"expiring": [shown[pk] for pk in expiring_ids if pk in shown],
             "flagged": [[shown[pk] for pk in ids if pk in shown] for ids in flagged_ids]}
 
@@ -470,10 +502,11 @@ def supervisor_dashboard(*, user: User) -> dict:
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
     queue = review_queue_pages(user=user)
+    pending, flagged = queue.counts()
     return {
         "teams": list(teams.values()), "behind": [r for r in rows if r.overdue][:10],
-        "pending_reviews": queue.count(), "flagged_reviews": queue.unordered.filter(needs_review=True).count(),
-        "top_queue": queue[:5], "alerts": certification_alerts(user=user, trainee_ids=[r.trainee.pk for r in rows]),
+        "pending_reviews": pending, "flagged_reviews": flagged,
+        "top_queue": queue[:5] if pending else [], "alerts": certification_alerts(user=user, trainee_ids=[r.trainee.pk for r in rows]),
     }
 
 

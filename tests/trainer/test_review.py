@@ -188,3 +188,19 @@ def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
     body = client_for(people.supervisor).get(reverse("trainer:agreement")).content.decode()
     assert 'data-testid="changed">1 /' in body and f"#{flagged.pk}" in body
     assert quiz_selectors.agreement_report(user=people.other_supervisor)["reviewed"] == 0
+
+
+def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, client_for):
+    """Pending and flagged are counted in one query; the list shows the queue's first answers in order."""
+    queue = list(quiz_selectors.review_queue(user=people.supervisor))
+    flagged = sum(a.needs_review for a in queue)
+    assert flagged >= 1 and len(queue) > flagged
+    assert quiz_selectors.review_queue_pages(user=people.supervisor).counts() == (len(queue), flagged)
+    response = client_for(people.supervisor).get("/")
+    body = response.content.decode()
+    assert f'data-testid="pending-reviews">{len(queue)}<' in body
+    assert [row.pk for row in response.context["top_queue"]] == [a.pk for a in queue[:5]]
+    assert response.context["flagged_reviews"] == flagged
+    Answer.objects.filter(user__team__supervisors=people.supervisor).update(reviewed_at=clock.now())
+    empty = client_for(people.supervisor).get("/")
+    assert empty.context["pending_reviews"] == 0 and empty.context["top_queue"] == []
