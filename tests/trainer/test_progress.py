@@ -240,3 +240,19 @@ def test_a_path_read_without_its_stamp_costs_no_extra_query(assigned, people):
         selectors.progress_for(trainees=[trainee])
     assert sum("trainer_pathstep" in q["sql"] for q in ctx.captured_queries) == 1  # reread, not trusted
     assert not any(q["sql"].startswith('SELECT "trainer_onboardingpath"') for q in ctx.captured_queries)
+
+
+def test_supervisor_home_counts_every_trainee_behind(assigned, people, client_for):
+    """Not only the first ten: the card links to the grid filtered on overdue, and the numbers must agree."""
+    from trainer.models import OnboardingPath
+    from trainer.services import path_assign
+
+    late = [user_create(team=people.team, hire_date=clock.today() - timedelta(days=60)) for _ in range(12)]
+    on_time = [user_create(team=people.team, hire_date=clock.today()) for _ in range(3)]
+    path_assign(path=OnboardingPath.objects.get(), trainees=late + on_time, assigned_by=None)
+    client = client_for(people.supervisor)
+    body = client.get("/").content.decode()
+    grid = client.get(reverse("trainer:team_grid"), {"overdue": "on"}).content.decode()
+    behind = grid.count('data-testid="grid-row-')
+    assert behind == 12 + 2  # the twelve hired 60 days ago and t1/t2 (10 days, module 1 overdue)
+    assert f'data-testid="behind-count">{behind}<' in body
