@@ -493,19 +493,51 @@ def open_rounds_for(*, trainee: User):
 
 # ------------------------------------------------------------------------------------- dashboards
 
-# What an answer list row shows (time, mode, title or prompt, scores, flags); the reply, the result
-# JSON and the scenario's dialogue stay in the database.
-ANSWER_ROW_FIELDS = ("id", "user_id", "attempt_id", "scenario_id", "question_id", "submitted_at", "auto_total",
-                     "final_total", "final_passed", "needs_review", "reviewed_at", "scenario__title",
-                     "question__prompt", "attempt__mode")
+@dataclass(frozen=True, slots=True)
+class AnswerRow:
+    """An answer as a list shows it (when, mode, what, scores, flags): one tuple, where the answer,
+    its scenario or question and its attempt as model instances cost more than the query."""
+
+    pk: int
+    submitted_at: object
+    scenario_id: int | None
+    title: str  # the scenario's title, or the knowledge question's prompt
+    mode: str
+    auto_total: int | None
+    final_total: int | None
+    final_passed: bool | None
+    needs_review: bool
+    reviewed_at: object
+
+    @property
+    def mode_label(self) -> str:
+        return str(Attempt.Mode(self.mode).label)
+
+    @property
+    def url(self) -> str:
+        return reverse_cached("quizzes:answer", self.pk)
 
 
-def recent_answers(*, trainee_ids: list[int], limit: int = 10):
+_ANSWER_ROW_VALUES = ("pk", "submitted_at", "scenario_id", "scenario__title", "question__prompt", "attempt__mode",
+                      "auto_total", "final_total", "final_passed", "needs_review", "reviewed_at")
+
+
+def answer_rows(values) -> list[AnswerRow]:
+    """AnswerRows from an iterable of _ANSWER_ROW_VALUES tuples."""
+    return [AnswerRow(pk, submitted_at, scenario_id, scenario_title if scenario_id else (prompt or ""), mode, auto_total,
+                      final_total, final_passed, needs_review, reviewed_at)
+            for (pk, submitted_at, scenario_id, scenario_title, prompt, mode, auto_total, final_total, final_passed,
+                 needs_review, reviewed_at) in values]
+
+
+def _submitted_answers_of(trainee_ids: list[int]):
     from quizzes.models import Answer
 
-    return list(Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
-                .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
-                .order_by("-submitted_at")[:limit])
+    return Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
+
+
+def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> list[AnswerRow]:
+    return answer_rows(_submitted_answers_of(trainee_ids).order_by("-submitted_at").values_list(*_ANSWER_ROW_VALUES)[:limit])
 
 
 def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
@@ -522,8 +554,10 @@ def trainee_dashboard(*, trainee: User) -> dict:
     """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
     from quizzes.models import Review
 
-    trainee = User.objects.select_related("team", "path_assignment__path").get(pk=trainee.pk)
-    progress = progress_for(trainees=[trainee])[0]
+    # The trainee's own row (team, path) as a tuple; a user the trainee list leaves out (an admin
+    # without a role of trainee) gets their path, if any, through the model.
+    row = trainees_with_paths(user=trainee)
+    progress = progress_for(trainees=row or [User.objects.select_related("path_assignment__path").get(pk=trainee.pk)])[0]
     today = clock.today()
     return {
         "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
@@ -534,7 +568,6 @@ def trainee_dashboard(*, trainee: User) -> dict:
                                "reviewer__first_name", "reviewer__last_name")
                          .order_by("-created_at")[:5]),
         "series": score_series(trainee=trainee),
-        "certifications": certification_records(trainee_ids=[trainee.pk])[:3],
     }
 
 
@@ -570,12 +603,11 @@ def trainee_detail(*, trainee: User, page_number=None) -> dict:
     """
     from quizzes.models import Answer
 
-    answers = (Answer.objects.filter(user=trainee, submitted_at__isnull=False)
-               .select_related("scenario", "question", "attempt").only(*ANSWER_ROW_FIELDS)
-               .order_by("-submitted_at", "-pk"))
+    answers = Paginator(_submitted_answers_of([trainee.pk]).order_by("-submitted_at", "-pk")
+                        .values_list(*_ANSWER_ROW_VALUES), TRAINEE_DETAIL_ANSWERS).get_page(page_number)
+    answers.object_list = answer_rows(answers.object_list)
     return {
-        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0],
-        "answers": Paginator(answers, TRAINEE_DETAIL_ANSWERS).get_page(page_number),
+        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
         "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),
     }
 

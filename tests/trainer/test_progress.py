@@ -256,3 +256,28 @@ def test_supervisor_home_counts_every_trainee_behind(assigned, people, client_fo
     behind = grid.count('data-testid="grid-row-')
     assert behind == 12 + 2  # the twelve hired 60 days ago and t1/t2 (10 days, module 1 overdue)
     assert f'data-testid="behind-count">{behind}<' in body
+
+
+def test_answer_lists_on_home_and_trainee_detail_link_each_answer(assigned, people, client_for):
+    """Scenario replies by their title, knowledge questions by their prompt, each with its mode and score."""
+    from django.utils.html import escape
+
+    from quizzes.models import Answer
+
+    attempt = finish_quiz(people.trainee, Module.objects.get(slug="role-and-routine"), good=True)
+    answers = list(Answer.objects.filter(attempt=attempt).select_related("scenario", "question"))
+    assert len(answers) <= selectors.TRAINEE_DETAIL_ANSWERS, len(answers)  # all on the detail's first page
+    home = client_for(people.trainee).get(reverse("home")).content.decode()
+    detail = client_for(people.supervisor).get(reverse("trainer:trainee_detail", args=[people.trainee.pk])).content.decode()
+    recent = sorted(answers, key=lambda a: a.submitted_at, reverse=True)[:8]
+    assert home.count(str(Attempt.Mode.MODULE_QUIZ.label)) >= len(recent)
+    for answer in recent:
+        assert f'href="{answer.get_absolute_url()}"' in home
+    for answer in answers:
+        if answer.scenario_id:
+            assert escape(answer.scenario.title) in home + detail
+            assert f'href="{reverse("trainer:review_answer", args=[answer.pk])}"' in detail
+        else:
+            assert escape(answer.question.prompt[:20]) in detail
+            assert f'href="{answer.get_absolute_url()}"' in detail
+        assert f">{answer.auto_total}<" in detail

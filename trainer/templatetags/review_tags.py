@@ -58,13 +58,12 @@ def answer_history_rows(answers, empty_message: str) -> SafeString:
     if not answers:
         return mark_safe(f'<tr><td class="text-secondary">{escape(empty_message)}</td></tr>')
     out = []
-    for answer in answers:
-        mode = escape(str(answer.attempt.get_mode_display()))
+    for answer in answers:  # AnswerRows
+        mode = escape(answer.mode_label)
         if answer.scenario_id:
-            what = f'<a href="{reverse_cached("trainer:review_answer", answer.pk)}">{escape(answer.scenario.title)}</a>'
+            what = f'<a href="{reverse_cached("trainer:review_answer", answer.pk)}">{escape(answer.title)}</a>'
         else:
-            what = (f'<a href="{reverse_cached("quizzes:answer", answer.pk)}">'
-                    f"{escape(truncate_chars(answer.question.prompt, 30))}</a>")
+            what = f'<a href="{answer.url}">{escape(truncate_chars(answer.title, 30))}</a>'
         score = f"{answer.auto_total}"
         if answer.reviewed_at and answer.final_total != answer.auto_total:
             score += f" → {answer.final_total}"
