@@ -200,21 +200,24 @@ REVIEW_STATUS_FLAGGED = "flagged"
 
 def review_queue_pending(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_slug: str = "",
                          status: str = REVIEW_STATUS_PENDING) -> QuerySet[Answer]:
-    """The scenario answers a queue with these filters holds, unordered: cheap to count."""
-    answers = answers_visible_to(user=user).filter(scenario__isnull=False, submitted_at__isnull=False)
+    """The scenario answers a queue with these filters holds, unordered: cheap to count.
+
+    The conditions go into one filter(): each filter() call copies the whole query.
+    """
+    conditions = {"scenario__isnull": False, "submitted_at__isnull": False}
     if team_id:
-        answers = answers.filter(user__team_id=team_id)
+        conditions["user__team_id"] = team_id
     if trainee_id:
-        answers = answers.filter(user_id=trainee_id)
+        conditions["user_id"] = trainee_id
     if scenario_slug:
-        answers = answers.filter(scenario__slug=scenario_slug)
+        conditions["scenario__slug"] = scenario_slug
     if status == REVIEW_STATUS_PENDING:
-        answers = answers.filter(reviewed_at__isnull=True)
+        conditions["reviewed_at__isnull"] = True
     elif status == REVIEW_STATUS_REVIEWED:
-        answers = answers.filter(reviewed_at__isnull=False)
+        conditions["reviewed_at__isnull"] = False
     elif status == REVIEW_STATUS_FLAGGED:
-        answers = answers.filter(needs_review=True, reviewed_at__isnull=True)
-    return answers
+        conditions.update(needs_review=True, reviewed_at__isnull=True)
+    return answers_visible_to(user=user).filter(**conditions)
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:

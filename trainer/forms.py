@@ -9,6 +9,39 @@ from courses import clock
 from .models import CertificationExam, OnboardingPath, Team, User
 from .widgets import PythonSelect
 
+
+class _OptionsFromValues(forms.models.ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        label = self.field.label_from_values
+        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
+            yield (pk, label(*values))
+
+
+class OptionsFromValuesField(forms.ModelChoiceField):
+    """A ModelChoiceField whose options are read as (pk, label columns) tuples instead of one model
+    instance per option: the filter bars list every trainee a supervisor has. Validation is
+    ModelChoiceField's (the chosen pk must be in the queryset) and cleaned_data holds the instance.
+    label_from_values must give what the model's __str__ gives."""
+
+    iterator = _OptionsFromValues
+
+    def __init__(self, *args, label_fields=("name",), label_from_values=lambda name: name, **kwargs):
+        self.label_fields, self.label_from_values = label_fields, label_from_values
+        super().__init__(*args, **kwargs)
+
+
+def _team_field(**kwargs) -> OptionsFromValuesField:
+    return OptionsFromValuesField(widget=PythonSelect, queryset=Team.objects.none(), **kwargs)
+
+
+def _trainee_field(**kwargs) -> OptionsFromValuesField:
+    # User.__str__: the display name, else the username
+    return OptionsFromValuesField(widget=PythonSelect, queryset=User.objects.none(), required=False,
+                                  label_fields=("display_name", "username"),
+                                  label_from_values=lambda display_name, username: display_name or username, **kwargs)
+
 SORT_CHOICES = [
     ("name", _("按团队和姓名")), ("progress", _("完成度从高到低")), ("progress_asc", _("完成度从低到高")),
     ("overdue", _("逾期最多在前")), ("hire_date", _("入职日期")),
@@ -16,7 +49,7 @@ SORT_CHOICES = [
 
 
 class GridFilterForm(forms.Form):
-    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
+    team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
     overdue = forms.BooleanField(required=False, label=_("只看有逾期的学员"))
     sort = forms.ChoiceField(widget=PythonSelect, choices=SORT_CHOICES, required=False, label=_("排序"))
 
@@ -26,9 +59,9 @@ class GridFilterForm(forms.Form):
 
 
 class AssignPathForm(forms.Form):
-    path = forms.ModelChoiceField(widget=PythonSelect, queryset=OnboardingPath.objects.all(), label=_("带教路径"))
-    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, label=_("整个团队"))
-    trainee = forms.ModelChoiceField(widget=PythonSelect, queryset=User.objects.none(), required=False, label=_("或单个学员"))
+    path = OptionsFromValuesField(widget=PythonSelect, queryset=OnboardingPath.objects.all(), label=_("带教路径"))
+    team = _team_field(required=False, label=_("整个团队"))
+    trainee = _trainee_field(label=_("或单个学员"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -45,8 +78,8 @@ class AssignPathForm(forms.Form):
 class ReviewQueueFilterForm(forms.Form):
     status = forms.ChoiceField(widget=PythonSelect, choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
                                         ("all", _("全部"))], required=False, label=_("状态"))
-    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), required=False, empty_label=_("全部团队"), label=_("团队"))
-    trainee = forms.ModelChoiceField(widget=PythonSelect, queryset=User.objects.none(), required=False, empty_label=_("全部学员"), label=_("学员"))
+    team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
+    trainee = _trainee_field(empty_label=_("全部学员"), label=_("学员"))
     scenario = forms.CharField(required=False, max_length=80, label=_("情景题标识"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
@@ -105,8 +138,8 @@ class ReviewForm(forms.Form):
 
 
 class RoundScheduleForm(forms.Form):
-    team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.none(), label=_("团队"))
-    exam = forms.ModelChoiceField(widget=PythonSelect, queryset=CertificationExam.objects.all(), label=_("考试"))
+    team = _team_field(label=_("团队"))
+    exam = OptionsFromValuesField(widget=PythonSelect, queryset=CertificationExam.objects.all(), label=_("考试"))
     first_day = forms.DateField(label=_("第一轮开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))

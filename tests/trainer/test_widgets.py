@@ -64,3 +64,41 @@ def test_truncate_chars_matches_the_truncatechars_filter(text):
         with translation.override(language):
             for length in (14, 60):
                 assert truncate_chars(text, length) == truncatechars(text, length)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, "first", "second", "absent"])
+def test_options_read_as_values_match_model_choice_field(data):
+    """Same options, labels (the model's __str__), order and selection as ModelChoiceField; the same
+    validation; the cleaned value is the instance."""
+    from trainer.forms import OptionsFromValuesField
+    from trainer.models import Role, Team, User
+
+    team = Team.objects.create(name=HOSTILE)
+    Team.objects.create(name="二组")
+    first = User.objects.create_user(username="zhang", display_name="张三", role=Role.TRAINEE, team=team)
+    second = User.objects.create_user(username="li-no-display-name", role=Role.TRAINEE, team=team)
+    trainees = User.objects.filter(role=Role.TRAINEE).order_by("display_name", "username")
+
+    class Plain(forms.Form):
+        team = forms.ModelChoiceField(widget=PythonSelect, queryset=Team.objects.order_by("name"), empty_label="全部")
+        trainee = forms.ModelChoiceField(widget=PythonSelect, queryset=trainees, required=False)
+
+    class FromValues(forms.Form):
+        team = OptionsFromValuesField(widget=PythonSelect, queryset=Team.objects.order_by("name"), empty_label="全部")
+        trainee = OptionsFromValuesField(widget=PythonSelect, queryset=trainees, required=False,
+                                         label_fields=("display_name", "username"),
+                                         label_from_values=lambda display_name, username: display_name or username)
+
+    chosen = {"first": first.pk, "second": second.pk, "absent": 999_999}.get(data)
+    bound = None if data is None else {"team": str(team.pk), "trainee": str(chosen)}
+    plain, from_values = Plain(bound), FromValues(bound)
+    for name in ("team", "trainee"):
+        assert str(from_values[name]) == str(plain[name]), name
+    if bound is not None:
+        assert from_values.is_valid() == plain.is_valid() == (data != "absent")
+        if data != "absent":
+            assert from_values.cleaned_data == plain.cleaned_data
+            assert from_values.cleaned_data["trainee"] == (first if data == "first" else second)
+        else:
+            assert from_values.errors == plain.errors
