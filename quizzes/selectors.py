@@ -261,16 +261,23 @@ class OrderedInTwoSteps:
         return self.count()
 
     def __getitem__(self, page: slice) -> list["QueueRow"]:
-        ids = list(self.queryset.values_list("pk", flat=True)[page])
+        return self._rows(list(self.queryset.values_list("pk", flat=True)[page]))
+
+    def head(self, n: int) -> tuple[int, int, list["QueueRow"]]:
+        """(answers in the queue, of which flagged by the scorer, the first n rows) in two queries: the
+        counts ride on the sorted read as window aggregates over the whole queue."""
+        from django.db.models import Count, Q, Window
+
+        ranked = list(self.queryset.annotate(
+            queue_size=Window(Count("pk")), queue_flagged=Window(Count("pk", filter=Q(needs_review=True))),
+        ).values_list("pk", "queue_size", "queue_flagged")[:n])
+        if not ranked:
+            return 0, 0, []
+        return ranked[0][1], ranked[0][2], self._rows([pk for pk, _size, _flagged in ranked])
+
+    def _rows(self, ids: list[int]) -> list["QueueRow"]:
         rows = {row.pk: row for row in _queue_rows(Answer.objects.filter(pk__in=ids))}
         return [rows[pk] for pk in ids if pk in rows]
-
-    def counts(self) -> tuple[int, int]:
-        """(answers in the queue, of which flagged by the scorer), in one query."""
-        from django.db.models import Count, Q
-
-        totals = self.unordered.aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
-        return totals["pending"], totals["flagged"]
 
 
 _QUEUE_ROW_VALUES = ("pk", "reply_text", "submitted_at", "auto_total", "final_total", "needs_review", "reviewed_at",

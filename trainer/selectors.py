@@ -245,11 +245,25 @@ def _path_and_start(trainee: User | TraineeRow) -> tuple[PathRef | OnboardingPat
     return assignment.path, _start_date(trainee.hire_date, assignment.assigned_at)
 
 
-def progress_for(*, trainees: list[User | TraineeRow]) -> list[TraineeProgress]:
+# Module quizzes and certification sittings of some trainees, oldest first, as tuples: what their
+# path steps need, and (the last four) what the certification alerts need, so that the supervisor
+# home reads them once for both.
+_ATTEMPT_VALUES = ("user_id", "mode", "module_id", "certification__exam_id", "id", "certification__id", "status",
+                   "total", "passed", "submitted_at", "certification__round_id", "certification__exam__validity_days")
+
+
+def quiz_and_certification_attempts(*, trainee_ids: list[int]) -> list[tuple]:
+    return list(Attempt.objects.filter(user_id__in=trainee_ids, mode__in=[Attempt.Mode.MODULE_QUIZ,
+                                                                          Attempt.Mode.CERTIFICATION])
+                .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
+
+
+def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
     """Every trainee's path with a status per step, derived from completions and attempts.
 
     A fixed number of queries whatever the number of trainees or steps: trainees are TraineeRows
-    (trainees_with_paths) or users with `path_assignment__path` selected.
+    (trainees_with_paths) or users with `path_assignment__path` selected. `attempts`, if given, is
+    quiz_and_certification_attempts() of these trainees, already read.
     """
     today = clock.today()
     ids = [t.pk for t in trainees]
@@ -259,15 +273,13 @@ def progress_for(*, trainees: list[User | TraineeRow]) -> list[TraineeProgress]:
     if not any(steps_by_path.values()):
         ids = []  # nobody has a path: nothing else to read
     completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
-    # Module quizzes and certification sittings in one read (a sitting's attempt carries its exam),
-    # oldest first: (attempt or sitting id, status, total) per (trainee, module) and (trainee, exam).
+    # (attempt or sitting id, status, total) per (trainee, module) and (trainee, exam), oldest first.
     quizzes: dict[tuple[int, int], list[tuple]] = {}
     certs: dict[tuple[int, int], list[tuple]] = {}
     if ids:
-        for user_id, mode, module_id, exam_id, attempt_id, cert_id, status, total in Attempt.objects.filter(
-                user_id__in=ids, mode__in=[Attempt.Mode.MODULE_QUIZ, Attempt.Mode.CERTIFICATION]).values_list(
-                "user_id", "mode", "module_id", "certification__exam_id", "id", "certification__id", "status", "total",
-        ).order_by("started_at", "id"):
+        if attempts is None:
+            attempts = quiz_and_certification_attempts(trainee_ids=ids)
+        for user_id, mode, module_id, exam_id, attempt_id, cert_id, status, total, *_sitting in attempts:
             if mode == Attempt.Mode.MODULE_QUIZ:
                 quizzes.setdefault((user_id, module_id), []).append((attempt_id, status, total))
             elif cert_id is not None:
@@ -435,20 +447,37 @@ def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: lis
                                 band_for(c.attempt.total or 0), certification_valid_until(c)) for c in certs]
 
 
-def certification_alerts(*, user: User, trainee_ids: list[int] | None = None) -> dict:
+def _finished_sittings(attempts: list[tuple]) -> list[tuple]:
+    """(sitting id, trainee id, round id, total, passed, submitted at, validity days) of the finished
+    certification sittings among quiz_and_certification_attempts() rows, newest first."""
+    sittings = [(cert_id, user_id, round_id, total, passed, submitted_at, validity_days)
+                for (user_id, _mode, _module, _exam, _attempt, cert_id, status, total, passed, submitted_at, round_id,
+                     validity_days) in attempts
+                if cert_id is not None and status != Attempt.Status.IN_PROGRESS]
+    sittings.sort(key=lambda s: (s[5] is not None, s[5] or 0), reverse=True)
+    return sittings
+
+
+def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, attempts: list[tuple] | None = None
+                         ) -> dict:
     """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row.
 
-    Every sitting is read as a tuple; full records are loaded only for the few the alerts show.
+    Every sitting is read as a tuple (or taken from `attempts`, quiz_and_certification_attempts() of
+    these trainees, when the caller has read them already); full records are loaded only for the
+    few the alerts show.
     """
-    if trainee_ids is None:
-        trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
+    if attempts is not None:
+        rows = _finished_sittings(attempts)
+    else:
+        if trainee_ids is None:
+            trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
+        rows = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
+                .exclude(attempt__status=Attempt.Status.IN_PROGRESS).order_by("-attempt__submitted_at")
+                .values_list("pk", "trainee_id", "round_id", "attempt__total", "attempt__passed",
+                             "attempt__submitted_at", "exam__validity_days"))
     today = clock.today()
     latest_valid: dict[int, tuple[date, int]] = {}
     by_trainee: dict[int, list[tuple[int, int | None]]] = {}
-    rows = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
-            .exclude(attempt__status=Attempt.Status.IN_PROGRESS).order_by("-attempt__submitted_at")
-            .values_list("pk", "trainee_id", "round_id", "attempt__total", "attempt__passed", "attempt__submitted_at",
-                         "exam__validity_days"))
     for pk, trainee_id, round_id, total, passed, submitted_at, validity_days in rows:  # newest first
         if round_id:
             by_trainee.setdefault(trainee_id, []).append((pk, total))
@@ -574,7 +603,9 @@ def trainee_dashboard(*, trainee: User) -> dict:
 def supervisor_dashboard(*, user: User) -> dict:
     from quizzes.selectors import review_queue_pages
 
-    rows = progress_for(trainees=trainees_with_paths(user=user))
+    trainees = trainees_with_paths(user=user)
+    attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
+    rows = progress_for(trainees=trainees, attempts=attempts)
     teams: dict[int | None, dict] = {}
     for row in rows:
         team = row.trainee.team
@@ -584,12 +615,11 @@ def supervisor_dashboard(*, user: User) -> dict:
         entry["percent_sum"] += row.percent
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
-    queue = review_queue_pages(user=user)
-    pending, flagged = queue.counts()
+    pending, flagged, top_queue = review_queue_pages(user=user).head(5)
     return {
         "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
         "pending_reviews": pending, "flagged_reviews": flagged,
-        "top_queue": queue[:5] if pending else [], "alerts": certification_alerts(user=user, trainee_ids=[r.trainee.pk for r in rows]),
+        "top_queue": top_queue, "alerts": certification_alerts(user=user, attempts=attempts),
     }
 
 

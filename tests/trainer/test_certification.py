@@ -157,6 +157,17 @@ def test_two_rounds_below_65_flag_the_trainee_and_expiry_is_listed(exam, people,
     expiring = body[body.index('data-testid="expiring"'):]
     assert people.trainee.name in flagged and people.teammate.name not in flagged
     assert people.teammate.name in expiring.split("</ul>")[0]
+    # The supervisor home derives the same alerts from the attempts it read for the progress bars.
+    from trainer import selectors
+
+    trainee_ids = [people.trainee.pk, people.teammate.pk]
+    own_read = selectors.certification_alerts(user=people.supervisor, trainee_ids=trainee_ids)
+    shared = selectors.certification_alerts(
+        user=people.supervisor, attempts=selectors.quiz_and_certification_attempts(trainee_ids=trainee_ids))
+    as_ids = lambda alerts: ([r.cert.pk for r in alerts["expiring"]], [[r.cert.pk for r in f] for f in alerts["flagged"]])
+    assert as_ids(shared) == as_ids(own_read) and own_read["expiring"] and own_read["flagged"]
+    home = client_for(people.supervisor).get("/")
+    assert as_ids(home.context["alerts"]) == as_ids(own_read)
 
 
 def test_monthly_rounds_are_scheduled_once(exam, people, client_for):
