@@ -258,14 +258,24 @@ def quiz_and_certification_attempts(*, trainee_ids: list[int]) -> list[tuple]:
                 .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
 
 
-def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
-    """Every trainee's path with a status per step, derived from completions and attempts.
+@dataclass
+class _ProgressInputs:
+    """What every trainee's step statuses are derived from, read in a fixed number of queries."""
 
-    A fixed number of queries whatever the number of trainees or steps: trainees are TraineeRows
-    (trainees_with_paths) or users with `path_assignment__path` selected. `attempts`, if given, is
-    quiz_and_certification_attempts() of these trainees, already read.
-    """
-    today = clock.today()
+    today: date
+    plans: list[tuple]  # (path, start date) per trainee
+    steps_by_path: dict[int, list[StepInfo]]
+    completions: set[tuple[int, int]]  # (trainee, lesson)
+    quizzes: dict[tuple[int, int], list[tuple]]  # (trainee, module) -> [(attempt id, status, total)], oldest first
+    certs: dict[tuple[int, int], list[tuple]]  # (trainee, exam) -> [(sitting id, status, total)], oldest first
+
+    def attempts_for(self, pk: int, step: StepInfo) -> tuple[list[tuple] | None, int]:
+        if step.kind == _MODULE_QUIZ:
+            return self.quizzes.get((pk, step.module_id)), step.pass_mark
+        return self.certs.get((pk, step.exam_id)), step.exam_pass_mark
+
+
+def _progress_inputs(trainees: list[User | TraineeRow], attempts: list[tuple] | None) -> _ProgressInputs:
     ids = [t.pk for t in trainees]
     plans = [_path_and_start(t) for t in trainees]
     paths = {path.pk: _steps_version(path) for path, _start in plans if path}
@@ -273,7 +283,6 @@ def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | N
     if not any(steps_by_path.values()):
         ids = []  # nobody has a path: nothing else to read
     completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
-    # (attempt or sitting id, status, total) per (trainee, module) and (trainee, exam), oldest first.
     quizzes: dict[tuple[int, int], list[tuple]] = {}
     certs: dict[tuple[int, int], list[tuple]] = {}
     if ids:
@@ -284,14 +293,25 @@ def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | N
                 quizzes.setdefault((user_id, module_id), []).append((attempt_id, status, total))
             elif cert_id is not None:
                 certs.setdefault((user_id, exam_id), []).append((cert_id, status, total))
+    return _ProgressInputs(clock.today(), plans, steps_by_path, completions, quizzes, certs)
 
+
+def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
+    """Every trainee's path with a status per step, derived from completions and attempts.
+
+    A fixed number of queries whatever the number of trainees or steps: trainees are TraineeRows
+    (trainees_with_paths) or users with `path_assignment__path` selected. `attempts`, if given, is
+    quiz_and_certification_attempts() of these trainees, already read.
+    """
+    inputs = _progress_inputs(trainees, attempts)
+    today, completions = inputs.today, inputs.completions
     result = []
-    for trainee, (path, start) in zip(trainees, plans):
+    for trainee, (path, start) in zip(trainees, inputs.plans):
         progress = TraineeProgress(trainee=trainee, path=path)
         if path:
             pk = trainee.pk
             append = progress.steps.append
-            for step in steps_by_path.get(path.pk, []):
+            for step in inputs.steps_by_path.get(path.pk, []):
                 due = start + step.due_delta
                 if step.kind == _LESSON:
                     if (pk, step.lesson_id) in completions:
@@ -299,15 +319,53 @@ def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | N
                     else:
                         append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=step.lesson_url))
                     continue
-                if step.kind == _MODULE_QUIZ:
-                    rows, pass_mark, url_name = quizzes.get((pk, step.module_id)), step.pass_mark, "quizzes:attempt_result"
-                else:
-                    rows, pass_mark, url_name = certs.get((pk, step.exam_id)), step.exam_pass_mark, "trainer:certification_result"
+                rows, pass_mark = inputs.attempts_for(pk, step)
+                url_name = "quizzes:attempt_result" if step.kind == _MODULE_QUIZ else "trainer:certification_result"
                 status = _attempt_step_status(step, due, rows, pass_mark, url_name) if rows else StepStatus(step, NOT_STARTED, due)
                 if status.status in (NOT_STARTED, IN_PROGRESS, FAILED) and today > due:
                     status.status = OVERDUE
                 append(status)
         result.append(progress)
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressSummary:
+    """How far a trainee is, without the steps: what the supervisor home's team cards add up."""
+
+    trainee: TraineeRow | User
+    done: int
+    total: int
+    overdue: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def progress_summaries(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None
+                       ) -> list[ProgressSummary]:
+    """progress_for's counts (done, steps, overdue) per trainee, without building a status per step:
+    the same rules (a step is done when its lesson is completed or a finished attempt reaches the
+    pass mark; otherwise it is overdue past its due date), a third of the time."""
+    inputs = _progress_inputs(trainees, attempts)
+    today, completions = inputs.today, inputs.completions
+    result = []
+    for trainee, (path, start) in zip(trainees, inputs.plans):
+        steps = inputs.steps_by_path.get(path.pk, []) if path else []
+        done = overdue = 0
+        pk = trainee.pk
+        for step in steps:
+            if step.kind == _LESSON:
+                is_done = (pk, step.lesson_id) in completions
+            else:
+                rows, pass_mark = inputs.attempts_for(pk, step)
+                is_done = bool(rows) and _best_passing(rows, pass_mark) is not None
+            if is_done:
+                done += 1
+            elif today > start + step.due_delta:
+                overdue += 1
+        result.append(ProgressSummary(trainee, done, len(steps), overdue))
     return result
 
 
@@ -321,12 +379,17 @@ def _assignment(trainee: User):
         return None
 
 
+def _best_passing(rows: list[tuple], pass_mark: int) -> tuple | None:
+    """The highest-scoring finished attempt (id, status, total) at or above the pass mark, if any."""
+    passed = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS and (r[2] or 0) >= pass_mark]
+    return max(passed, key=lambda r: r[2]) if passed else None
+
+
 def _attempt_step_status(step: StepInfo, due: date, rows: list[tuple], pass_mark: int, url_name: str) -> StepStatus:
     """Status of a quiz or certification step from the trainee's attempts (id, status, total), oldest first."""
     finished = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS]
-    passed = [r for r in finished if (r[2] or 0) >= pass_mark]
-    if passed:
-        best = max(passed, key=lambda r: r[2])
+    best = _best_passing(finished, pass_mark)
+    if best is not None:
         return StepStatus(step, PASSED, due, score=best[2], evidence_url=reverse_cached(url_name, best[0]))
     if len(finished) < len(rows):
         return StepStatus(step, IN_PROGRESS, due)
@@ -605,7 +668,7 @@ def supervisor_dashboard(*, user: User) -> dict:
 
     trainees = trainees_with_paths(user=user)
     attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
-    rows = progress_for(trainees=trainees, attempts=attempts)
+    rows = progress_summaries(trainees=trainees, attempts=attempts)
     teams: dict[int | None, dict] = {}
     for row in rows:
         team = row.trainee.team

@@ -281,3 +281,34 @@ def test_answer_lists_on_home_and_trainee_detail_link_each_answer(assigned, peop
             assert escape(answer.question.prompt[:20]) in detail
             assert f'href="{answer.get_absolute_url()}"' in detail
         assert f">{answer.auto_total}<" in detail
+
+
+def test_summaries_count_what_the_full_progress_shows(assigned, people):
+    """The supervisor home's counts (progress_summaries) against progress_for, over a mix of done,
+    failed, open and untouched steps and of hire dates on both sides of the due dates."""
+    import random
+
+    from trainer.models import OnboardingPath
+    from trainer.services import path_assign
+
+    rng = random.Random(7)
+    extra = [user_create(team=people.team, hire_date=clock.today() - timedelta(days=days)) for days in (0, 3, 12, 29, 45)]
+    path_assign(path=OnboardingPath.objects.get(), trainees=extra, assigned_by=None)
+    lessons = list(Lesson.objects.all())
+    modules = list(Module.objects.all())
+    for trainee in [people.trainee, people.teammate, *extra]:
+        for lesson in rng.sample(lessons, rng.randrange(len(lessons))):
+            lesson_complete(user=trainee, lesson=lesson)
+        for module in rng.sample(modules, 3):
+            choice = rng.choice(["pass", "fail", "open", "fail-then-pass"])
+            if choice == "open":
+                quiz_services.module_quiz_start(user=trainee, module=module)
+            else:
+                finish_quiz(trainee, module, good=choice == "pass")
+                if choice == "fail-then-pass":
+                    finish_quiz(trainee, module, good=True)
+    trainees = selectors.trainees_with_paths(user=people.supervisor)
+    full = {p.trainee.pk: (p.done, len(p.steps), len(p.overdue), p.percent) for p in selectors.progress_for(trainees=trainees)}
+    summary = {s.trainee.pk: (s.done, s.total, s.overdue, s.percent) for s in selectors.progress_summaries(trainees=trainees)}
+    assert summary == full
+    assert len({v for v in full.values()}) > 3  # the mix really differs between trainees

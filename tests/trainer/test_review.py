@@ -191,7 +191,7 @@ def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
 
 
 def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, client_for):
-    """Pending and flagged are counted on the sorted read; the list shows the queue's first answers in order."""
+    """Pending and flagged are counted in one query; the list shows the queue's first answers in order."""
     queue = list(quiz_selectors.review_queue(user=people.supervisor))
     flagged = sum(a.needs_review for a in queue)
     assert flagged >= 1 and len(queue) > flagged
