@@ -187,7 +187,15 @@ def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
     assert report["most_overridden"][0].key == key and report["most_overridden"][0].examples == [flagged.pk]
     body = client_for(people.supervisor).get(reverse("trainer:agreement")).content.decode()
     assert 'data-testid="changed">1 /' in body and f"#{flagged.pk}" in body
+    criterion = report["most_overridden"][0]
+    assert (f'<td>{criterion.changed}/{criterion.reviewed}({criterion.override_percent}%)</td>'
+            f'<td><a href="{reverse("trainer:review_answer", args=[flagged.pk])}">#{flagged.pk}</a></td>') in body
+    for rubric in report["rubrics"]:
+        assert (f"<td>{rubric.reviewed}</td><td>{rubric.exact}</td><td>{rubric.change_percent}%</td>"
+                f"<td>{rubric.kappa_text}</td>") in body
     assert quiz_selectors.agreement_report(user=people.other_supervisor)["reviewed"] == 0
+    empty = client_for(people.other_supervisor).get(reverse("trainer:agreement")).content.decode()
+    assert "主管还没有改动过自动评分。" in empty and "暂无审阅数据。" in empty
 
 
 def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, client_for):

@@ -73,3 +73,28 @@ def answer_history_rows(answers, empty_message: str) -> SafeString:
         out.append(f'<tr><td class="text-nowrap">{when}</td><td>{mode}</td><td>{what}</td>'
                    f'<td class="text-end">{score}</td><td>{flags}</td></tr>')
     return mark_safe("".join(out))
+
+
+@register.simple_tag
+def overridden_rows(criteria, empty_message: str) -> SafeString:
+    """The agreement page's most-overridden criteria (quizzes.selectors.CriterionAgreement): scenario,
+    criterion, how often changed, links to examples. Built here: through the template, the two
+    agreement tables were half the page's time."""
+    if not criteria:
+        return mark_safe(f'<tr><td colspan="4" class="text-secondary">{escape(empty_message)}</td></tr>')
+    out = []
+    for c in criteria:
+        examples = " ".join(f'<a href="{reverse_cached("trainer:review_answer", pk)}">#{pk}</a>' for pk in c.examples)
+        out.append(f"<tr><td>{escape(c.scenario_title)}</td><td>{escape(c.label)}</td>"
+                   f"<td>{c.changed}/{c.reviewed}({c.override_percent}%)</td><td>{examples}</td></tr>")
+    return mark_safe("".join(out))
+
+
+@register.simple_tag
+def rubric_agreement_rows(rubrics, empty_message: str) -> SafeString:
+    """The agreement page's table per scenario (quizzes.selectors.RubricAgreement)."""
+    if not rubrics:
+        return mark_safe(f'<tr><td colspan="5" class="text-secondary">{escape(empty_message)}</td></tr>')
+    return mark_safe("".join(
+        f"<tr><td>{escape(r.scenario_title)}</td><td>{r.reviewed}</td><td>{r.exact}</td><td>{r.change_percent}%</td>"
+        f"<td>{escape(r.kappa_text)}</td></tr>" for r in rubrics))
