@@ -46,12 +46,12 @@ def trainee_choices_for(*, user: User) -> QuerySet[User]:
     return trainees_visible_to(user=user).only("pk", "username", "display_name").order_by("display_name", "username")
 
 
-def access_trainee_by_id(*, user: User, trainee_id: int) -> User:
-    """The trainee if `user` may see them, with team and path loaded; 404 otherwise (no hint that the id exists)."""
-    try:
-        return trainees_visible_to(user=user).select_related("team", "path_assignment__path").get(pk=trainee_id)
-    except User.DoesNotExist:
+def access_trainee_by_id(*, user: User, trainee_id: int) -> TraineeRow:
+    """The trainee (as a TraineeRow: name, team, path) if `user` may see them; 404 otherwise (no hint that the id exists)."""
+    rows = trainees_with_paths(user=user, trainee_id=trainee_id)
+    if not rows:
         raise Http404
+    return rows[0]
 
 
 def notifications_for(*, user: User, limit: int = 50) -> QuerySet[Notification]:
@@ -397,11 +397,14 @@ def _attempt_step_status(step: StepInfo, due: date, rows: list[tuple], pass_mark
     return StepStatus(step, FAILED, due, score=latest[2], evidence_url=reverse_cached(url_name, latest[0]))
 
 
-def trainees_with_paths(*, user: User, team_id: int | None = None) -> list[TraineeRow]:
-    """Trainees the user may see, with team and path, in one query (names and dates only)."""
+def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None) -> list[TraineeRow]:
+    """Trainees the user may see (of one team, or the one trainee), with team and path, in one query
+    (names and dates only)."""
     trainees = trainees_visible_to(user=user)
     if team_id:
         trainees = trainees.filter(team_id=team_id)
+    if trainee_id is not None:
+        trainees = trainees.filter(pk=trainee_id)
     name_from = User.name_from
     teams: dict[int, TeamRef] = {}
     paths: dict[int, PathRef] = {}
@@ -632,14 +635,15 @@ def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> list[AnswerRow
     return answer_rows(_submitted_answers_of(trainee_ids).order_by("-submitted_at").values_list(*_ANSWER_ROW_VALUES)[:limit])
 
 
-def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
+def score_series(*, trainee: User | TraineeRow, limit: int = 60) -> list[dict]:
     """Scenario scores over time (oldest first) for the trainee's chart."""
     from quizzes.models import Answer
 
-    rows = (Answer.objects.filter(user=trainee, scenario__isnull=False, submitted_at__isnull=False)
-            .order_by("-submitted_at").values("submitted_at", "final_total", "scenario__title")[:limit])
-    return [{"t": timezone.localtime(r["submitted_at"]).strftime("%m-%d %H:%M"), "score": r["final_total"],
-             "title": r["scenario__title"]} for r in reversed(list(rows))]
+    rows = list(Answer.objects.filter(user_id=trainee.pk, scenario__isnull=False, submitted_at__isnull=False)
+                .order_by("-submitted_at").values_list("submitted_at", "final_total", "scenario__title")[:limit])
+    shop_time = timezone.get_current_timezone()
+    return [{"t": submitted_at.astimezone(shop_time).strftime("%m-%d %H:%M"), "score": score, "title": title}
+            for submitted_at, score, title in reversed(rows)]
 
 
 def trainee_dashboard(*, trainee: User) -> dict:
@@ -689,10 +693,10 @@ def supervisor_dashboard(*, user: User) -> dict:
 TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
 
 
-def trainee_detail(*, trainee: User, page_number=None) -> dict:
+def trainee_detail(*, trainee: TraineeRow, page_number=None) -> dict:
     """Everything one trainee did: path status, their answers a page at a time, certifications, chart.
 
-    `trainee` comes from access_trainee_by_id, with team and path already loaded.
+    `trainee` is the TraineeRow access_trainee_by_id gives.
     """
     from quizzes.models import Answer
 

@@ -269,6 +269,9 @@ def test_answer_lists_on_home_and_trainee_detail_link_each_answer(assigned, peop
     assert len(answers) <= selectors.TRAINEE_DETAIL_ANSWERS, len(answers)  # all on the detail's first page
     home = client_for(people.trainee).get(reverse("home")).content.decode()
     detail = client_for(people.supervisor).get(reverse("trainer:trainee_detail", args=[people.trainee.pk])).content.decode()
+    trainee = people.trainee
+    assert (f"{escape(trainee.name)} <small class=\"text-secondary fs-6\">{escape(trainee.username)} · "
+            f"{escape(trainee.team.name)} · 入职 {trainee.hire_date:%Y-%m-%d}</small>") in detail
     recent = sorted(answers, key=lambda a: a.submitted_at, reverse=True)[:8]
     assert home.count(str(Attempt.Mode.MODULE_QUIZ.label)) >= len(recent)
     for answer in recent:
