@@ -29,6 +29,11 @@ def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browse
     login(page, "zhuguan", "zhuguan-demo-2026")
     page.click("text=团队进度")
     assert page.locator('[data-testid="team-grid"] tbody tr').count() == 3
+    # The compact grid cells still look like Bootstrap badges on the status colour (site.css .gc).
+    badge = page.locator('[data-testid="team-grid"] td.gc > b').first
+    assert badge.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
+    assert badge.evaluate("e => getComputedStyle(e).display") == "inline-block"
+    assert badge.evaluate("e => getComputedStyle(e.parentElement).backgroundColor") != "rgba(0, 0, 0, 0)"
     with page.expect_download() as download:
         page.click('[data-testid="export-xlsx"]')
     assert download.value.suggested_filename.endswith(".xlsx")

@@ -315,3 +315,26 @@ def test_summaries_count_what_the_full_progress_shows(assigned, people):
     summary = {s.trainee.pk: (s.done, s.total, s.overdue, s.percent) for s in selectors.progress_summaries(trainees=trainees)}
     assert summary == full
     assert len({v for v in full.values()}) > 3  # the mix really differs between trainees
+
+
+def test_grid_cells_show_status_score_link_and_due_date(assigned, people, client_for):
+    """Each cell: the status (with the score of a quiz), a link to the evidence when there is one, the due day."""
+    lesson_step = assigned.steps.filter(kind="lesson").order_by("order").first()
+    lesson_complete(user=people.trainee, lesson=lesson_step.lesson)
+    module = Module.objects.get(slug="role-and-routine")
+    attempt = finish_quiz(people.trainee, module, good=True)
+    body = client_for(people.supervisor).get(reverse("trainer:team_grid")).content.decode()
+    row = body[body.index('data-testid="grid-row-t1"'):]
+    row = row[:row.index("</tr>")]
+    progress, by_step = statuses(people.trainee)
+    for status in progress.steps:
+        label = {"passed": "已通过", "failed": "未通过", "overdue": "已逾期", "in_progress": "进行中",
+                 "not_started": "未开始"}[status.status]
+        if status.score is not None:
+            label += f" {status.score}"
+        inner = (f'<a href="{status.evidence_url}">{label}</a>' if status.evidence_url and status.status != "overdue"
+                 and status.status != "not_started" else f"<b>{label}</b>")
+        assert f'<td class="gc s-{status.status}">{inner}<i>{status.due_on:%m-%d}</i></td>' in row, status
+    quiz_step = assigned.steps.get(kind="module_quiz", module=module)
+    assert by_step[quiz_step.pk].evidence_url == reverse("quizzes:attempt_result", args=[attempt.pk])
+    assert f'<a href="{lesson_step.lesson.get_absolute_url()}">已通过</a>' in row
