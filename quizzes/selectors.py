@@ -221,14 +221,21 @@ def review_queue_pending(*, user, team_id: int | None = None, trainee_id: int | 
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
-    """Most in need of a human first: flagged by the scorer, then closest to the pass mark, then oldest."""
-    from django.db.models import Case, F, IntegerField, Value, When
+    """Most in need of a human first: flagged by the scorer, then closest to the pass mark, then oldest.
+
+    queue_order() is the same order for rows already read.
+    """
+    from django.db.models import F
     from django.db.models.functions import Abs
 
-    return answers.annotate(
-        flag_rank=Case(When(needs_review=True, then=Value(0)), default=Value(1), output_field=IntegerField()),
-        distance=Abs(F("auto_total") - F("pass_mark")),
-    ).order_by("flag_rank", "distance", "submitted_at", "pk")
+    return answers.annotate(distance=Abs(F("auto_total") - F("pass_mark"))).order_by(
+        "-needs_review", "distance", "submitted_at", "pk")
+
+
+def queue_order(row: "QueueRow") -> tuple:
+    """review_queue_ordered's sort key, for QueueRows (a missing score sorts first, as NULL does in SQLite)."""
+    distance = None if row.auto_total is None else abs(row.auto_total - row.pass_mark)
+    return (not row.needs_review, distance is not None, distance or 0, row.submitted_at, row.pk)
 
 
 def review_queue(*, user, **filters) -> QuerySet[Answer]:
@@ -261,7 +268,11 @@ class OrderedInTwoSteps:
         return self.count()
 
     def __getitem__(self, page: slice) -> list["QueueRow"]:
-        return self._rows(list(self.queryset.values_list("pk", flat=True)[page]))
+        # The page's ids are sorted and sliced inside the database as a subquery; the few wide rows
+        # come back unordered and are put in queue order here (one query instead of two).
+        rows = _queue_rows(Answer.objects.filter(pk__in=self.queryset.values("pk")[page]))
+        rows.sort(key=queue_order)
+        return rows
 
     def head(self, n: int) -> tuple[int, int, list["QueueRow"]]:
         """(answers in the queue, of which flagged by the scorer, the first n rows). Counting both in
@@ -273,14 +284,10 @@ class OrderedInTwoSteps:
         rows = self[:n] if totals["pending"] else []
         return totals["pending"], totals["flagged"], rows
 
-    def _rows(self, ids: list[int]) -> list["QueueRow"]:
-        rows = {row.pk: row for row in _queue_rows(Answer.objects.filter(pk__in=ids))}
-        return [rows[pk] for pk in ids if pk in rows]
-
 
 _QUEUE_ROW_VALUES = ("pk", "reply_text", "submitted_at", "auto_total", "final_total", "needs_review", "reviewed_at",
                      "user__display_name", "user__first_name", "user__last_name", "user__username", "user__team__name",
-                     "scenario__title", "attempt__mode", "attempt__pass_mark")
+                     "scenario__title", "attempt__mode", "pass_mark")
 
 
 def _queue_rows(answers: QuerySet[Answer]) -> list["QueueRow"]:

@@ -215,3 +215,27 @@ def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, cl
     Answer.objects.filter(user__team__supervisors=people.supervisor).update(reviewed_at=clock.now())
     empty = client_for(people.supervisor).get("/")
     assert empty.context["pending_reviews"] == 0 and empty.context["top_queue"] == []
+
+
+def test_queue_pages_keep_the_database_order_across_ties(answers, people):
+    """Rows of each page are put back in queue order in Python (queue_order): the same order the
+    database sorts the whole queue in, ties in flag, distance and time included."""
+    from datetime import datetime, timezone as dt_timezone
+
+    scenarios = list(Scenario.objects.order_by("slug")[:6])
+    for n, scenario in enumerate(scenarios * 3):
+        text = scenario.model_answer[: max(4, len(scenario.model_answer) * (n % 4) // 4)]
+        submit_reply(people.trainee if n % 2 else people.teammate, scenario, text)
+    same_time = datetime(2026, 11, 30, 8, 0, tzinfo=dt_timezone.utc)
+    Answer.objects.filter(pk__in=list(Answer.objects.order_by("pk").values_list("pk", flat=True)[::3])).update(
+        submitted_at=same_time, needs_review=True)
+    Answer.objects.filter(pk__in=list(Answer.objects.order_by("pk").values_list("pk", flat=True)[1::4])).update(
+        submitted_at=same_time)
+    expected = [a.pk for a in quiz_selectors.review_queue(user=people.supervisor)]
+    pages = quiz_selectors.review_queue_pages(user=people.supervisor)
+    for size in (1, 4, 7):
+        seen = []
+        for start in range(0, len(expected), size):
+            seen += [row.pk for row in pages[start:start + size]]
+        assert seen == expected, size
+    assert len(expected) > 15 and len({a.submitted_at for a in Answer.objects.filter(pk__in=expected)}) < len(expected)
