@@ -126,11 +126,18 @@ class Browser:
                 raise RuntimeError(f"login failed for {username}")
 
 
-def time_pages(db: Path, pages: dict, runs: int) -> dict:
+def time_pages(db: Path, pages: dict, runs: int, pin: bool) -> dict:
     """Median ms per page. Pages are requested in rounds (every page once a round, floor included),
     so a slow patch of the machine lands on all of them alike instead of on whichever page was
-    being timed then; that is what made single-page runs disagree by 30-50 %."""
-    with gunicorn_on_loopback(env_for(db), workers=2) as base:
+    being timed then; that is what made single-page runs disagree by 30-50 %. With `pin` (and at
+    least two CPUs) the client runs on the first CPU and the server on the others, so that the
+    client's own work never queues behind a request it is timing."""
+    server_cpus = None
+    available = sorted(os.sched_getaffinity(0))
+    if pin and len(available) >= 2:
+        os.sched_setaffinity(0, {available[0]})
+        server_cpus = set(available[1:])
+    with gunicorn_on_loopback(env_for(db), workers=2, cpus=server_cpus) as base:
         clients = {"anonymous": Browser(base), "trainee": Browser(base), "supervisor": Browser(base)}
         clients["trainee"].login(TRAINEE)
         clients["supervisor"].login(SUPERVISOR)
@@ -151,6 +158,7 @@ def main() -> int:
     parser.add_argument("--answers", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--workdir", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--no-pin", action="store_true", help="let client and server share every CPU")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     small = args.workdir / "pages-10.sqlite3"
@@ -158,7 +166,7 @@ def main() -> int:
     build(small, 10, 2, 1000)
     build(large, 1000, 50, args.answers)
     counts_small, counts_large = count_queries(small), count_queries(large)
-    timings = time_pages(large, counts_large, args.runs)
+    timings = time_pages(large, counts_large, args.runs, pin=not args.no_pin)
     floor = timings["floor"]
     lines = [
         f"Pages with 1,000 trainees / 50 teams / {args.answers:,} answers (SQLite, gunicorn 2 workers, "

@@ -19,11 +19,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn_on_loopback(env: dict, *, workers: int) -> Iterator[str]:
-    """Serve trainer.wsgi with `env` on 127.0.0.1; yields the base URL once the login page answers."""
+def gunicorn_on_loopback(env: dict, *, workers: int, cpus: set[int] | None = None) -> Iterator[str]:
+    """Serve trainer.wsgi with `env` on 127.0.0.1; yields the base URL once the login page answers.
+    With `cpus`, the server runs on those CPUs only (taskset)."""
     port = free_port()
+    pin = ["taskset", "-c", ",".join(map(str, sorted(cpus)))] if cpus else []
     server = subprocess.Popen(
-        [str(ROOT / ".venv" / "bin" / "gunicorn"), "trainer.wsgi", "--bind", f"127.0.0.1:{port}",
+        [*pin, str(ROOT / ".venv" / "bin" / "gunicorn"), "trainer.wsgi", "--bind", f"127.0.0.1:{port}",
          "--workers", str(workers), "--log-level", "warning", "--timeout", "120"], cwd=ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
