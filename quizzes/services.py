@@ -356,18 +356,37 @@ class LockState:
     expires_at: object = None
 
 
-@transaction.atomic
 def review_lock_acquire(*, answer: Answer, user) -> LockState:
-    """Take (or extend) the review lock unless someone else holds a live one."""
+    """Take (or extend) the review lock unless someone else holds a live one.
+
+    Opening the review screen is the common case and usually finds the lock free or already ours,
+    so the first step is one conditional UPDATE (atomic on its own: a second supervisor's UPDATE
+    re-checks the condition after the first one commits). Only when it changes nothing is the lock
+    read, or created.
+    """
+    from django.db import IntegrityError
+    from django.db.models import Q
+
     from .models import ReviewLock
 
     now = clock.now()
-    lock = ReviewLock.objects.select_for_update(of=("self",)).select_related("holder").filter(answer=answer).first()
-    if lock and lock.holder_id != user.pk and lock.expires_at > now:
-        return LockState(False, lock.holder.name, lock.expires_at)
     expires = now + timedelta(minutes=REVIEW_LOCK_MINUTES)
-    ReviewLock.objects.update_or_create(answer=answer, defaults={"holder": user, "expires_at": expires})
-    return LockState(True, getattr(user, "name", str(user)), expires)
+    mine = getattr(user, "name", str(user))
+    free_or_mine = ReviewLock.objects.filter(Q(holder=user) | Q(expires_at__lte=now), answer=answer)
+    for _attempt in range(3):  # each round either decides or saw the lock change under it
+        if free_or_mine.update(holder=user, expires_at=expires):
+            return LockState(True, mine, expires)
+        lock = ReviewLock.objects.select_related("holder").filter(answer=answer).first()
+        if lock is not None and lock.holder_id != user.pk and lock.expires_at > now:
+            return LockState(False, lock.holder.name, lock.expires_at)
+        if lock is None:
+            try:
+                with transaction.atomic():
+                    ReviewLock.objects.create(answer=answer, holder=user, expires_at=expires)
+                return LockState(True, mine, expires)
+            except IntegrityError:  # another supervisor created it a moment ago: look again
+                pass
+    raise RuntimeError("review lock kept changing")  # three changes within one request: not seen in practice
 
 
 @dataclass(frozen=True)

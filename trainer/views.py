@@ -145,7 +145,8 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
     if not answer.scenario_id or not answer.submitted_at:
         raise Http404
     lock = review_lock_acquire(answer=answer, user=request.user)
-    latest = answer.reviews.order_by("-created_at", "-id").first()
+    reviews = list(answer.reviews.select_related("reviewer").prefetch_related("comments"))  # newest first
+    latest = reviews[0] if reviews else None
     criteria = (answer.auto_result or {}).get("criteria", [])
     initial = {"seen_review_id": latest.pk if latest else None}
     if latest:  # start from the current final points, so a second review edits rather than restarts
@@ -170,7 +171,7 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
     return render(request, "trainer/review_answer.html", {
         "answer": answer, "form": form, "lock": lock, "latest": latest, "conflict": conflict,
         "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
-        "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments"),
+        "reviews": reviews,
     }, status=400 if form.errors else 200)
 
 

@@ -136,6 +136,47 @@ def test_expired_lock_is_taken_over_and_conflict_keeps_the_review(answers, peopl
     assert response.status_code == 302 and Review.objects.count() == 2
 
 
+def test_review_lock_states(answers, people, monkeypatch):
+    """Free, own (extended), someone else's live lock, someone else's expired lock, and the race in
+    which another supervisor creates the lock between this one's read and insert."""
+    from quizzes.models import ReviewLock
+    from quizzes.services import REVIEW_LOCK_MINUTES, review_lock_acquire
+
+    other = user_create(role="supervisor", username="sup-d")
+    people.team.supervisors.add(other)
+    answer = answers["good"]
+    first = review_lock_acquire(answer=answer, user=people.supervisor)
+    assert first.acquired and ReviewLock.objects.get(answer=answer).holder == people.supervisor
+    start = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=5))
+    again = review_lock_acquire(answer=answer, user=people.supervisor)
+    assert again.acquired and again.expires_at == start + timedelta(minutes=5 + REVIEW_LOCK_MINUTES)
+    blocked = review_lock_acquire(answer=answer, user=other)
+    assert not blocked.acquired and blocked.holder_name == people.supervisor.name
+    assert ReviewLock.objects.get(answer=answer).holder == people.supervisor
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(minutes=30))
+    assert review_lock_acquire(answer=answer, user=other).acquired
+    assert ReviewLock.objects.get(answer=answer).holder == other
+
+    # The race: this supervisor reads no lock, the other creates one, then this one's insert fails.
+    from django.db.models.query import QuerySet
+
+    fresh = answers["near"]
+    ReviewLock.objects.create(answer=fresh, holder=other, expires_at=clock.now() + timedelta(minutes=10))
+    real_first, stale_reads = QuerySet.first, []
+
+    def first_seen_before_the_other_created_it(queryset):
+        if queryset.model is ReviewLock and not stale_reads:
+            stale_reads.append(queryset)
+            return None
+        return real_first(queryset)
+
+    monkeypatch.setattr(QuerySet, "first", first_seen_before_the_other_created_it)
+    raced = review_lock_acquire(answer=fresh, user=people.supervisor)
+    assert stale_reads and not raced.acquired and raced.holder_name == other.name
+    assert ReviewLock.objects.get(answer=fresh).holder == other
+
+
 def test_supervisor_of_another_team_cannot_review(answers, people, client_for):
     client = client_for(people.other_supervisor)
     assert client.get(reverse("trainer:review_answer", args=[answers["good"].pk])).status_code == 404
