@@ -18,7 +18,7 @@ from .certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROU
 
 from .models import (
     CertificationAttempt, Notification, OnboardingPath, PathStep, Role, Team, User, certification_valid_from,
-    certification_valid_until, path_step_title,
+    path_step_title,
 )
 
 
@@ -478,9 +478,39 @@ def team_grid_page(*, user: User, team_id: int | None = None, overdue_only: bool
 
 # ----------------------------------------------------------------------------------- certification
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Titled:
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Submitted:
+    submitted_at: object
+
+
+@dataclass(frozen=True, slots=True)
+class SittingRow:
+    """A certification sitting as the lists show it, read as one tuple (the sitting, its attempt,
+    exam, round and trainee as model instances cost more than the query): templates read
+    cert.exam.name, cert.round.title, cert.attempt.submitted_at and cert.trainee.name."""
+
+    pk: int
+    trainee_id: int
+    verification_code: str
+    exam: _Named
+    round: _Titled | None
+    attempt: _Submitted
+    trainee: _Named
+
+
 @dataclass
 class CertificationRecord:
-    cert: CertificationAttempt
+    cert: SittingRow
     score: int | None
     passed: bool | None
     band: object
@@ -491,14 +521,6 @@ class CertificationRecord:
         return self.valid_until is not None and self.valid_until >= clock.today()
 
 
-# A sitting in a list: score, validity, exam, round and who sat it (no answers, no password hash).
-CERTIFICATION_ROW_FIELDS = (
-    "id", "attempt_id", "exam_id", "round_id", "trainee_id", "verification_code", "attempt__status", "attempt__total",
-    "attempt__passed", "attempt__submitted_at", "exam__name", "exam__pass_mark", "exam__validity_days", "round__title",
-    "round__opens_on", "round__closes_on", "trainee__username", "trainee__display_name", "trainee__first_name",
-    "trainee__last_name", "trainee__team_id", "trainee__team__name")
-
-
 def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: list[int] | None = None
                           ) -> list[CertificationRecord]:
     """Finished certification sittings of these trainees (or these sittings), newest first, with band and validity."""
@@ -507,10 +529,18 @@ def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: lis
         certs = certs.filter(trainee_id__in=trainee_ids)
     if cert_ids is not None:
         certs = certs.filter(pk__in=cert_ids)
-    certs = (certs.select_related("attempt", "exam", "round", "trainee", "trainee__team").only(*CERTIFICATION_ROW_FIELDS)
-             .order_by("-attempt__submitted_at"))
-    return [CertificationRecord(c, c.attempt.total, c.attempt.passed,
-                                band_for(c.attempt.total or 0), certification_valid_until(c)) for c in certs]
+    name_from = User.name_from
+    records = []
+    for (pk, trainee_id, code, total, passed, submitted_at, exam_name, validity_days, round_id, round_title,
+         display_name, first_name, last_name, username) in certs.order_by("-attempt__submitted_at").values_list(
+            "pk", "trainee_id", "verification_code", "attempt__total", "attempt__passed", "attempt__submitted_at",
+            "exam__name", "exam__validity_days", "round_id", "round__title", "trainee__display_name",
+            "trainee__first_name", "trainee__last_name", "trainee__username"):
+        sitting = SittingRow(pk, trainee_id, code, _Named(exam_name), _Titled(round_title) if round_id else None,
+                             _Submitted(submitted_at), _Named(name_from(display_name, first_name, last_name, username)))
+        records.append(CertificationRecord(sitting, total, passed, band_for(total or 0), certification_valid_from(
+            passed=passed, submitted_at=submitted_at, validity_days=validity_days)))
+    return records
 
 
 def _finished_sittings(attempts: list[tuple]) -> list[tuple]:
@@ -690,6 +720,25 @@ def supervisor_dashboard(*, user: User) -> dict:
     }
 
 
+class _CountedApart:
+    """For a Paginator: counted on `counted`, sliced on `rows`. Counting the values_list itself kept
+    its joins to scenario, question and attempt in the COUNT."""
+
+    ordered = True
+
+    def __init__(self, counted, rows):
+        self.counted, self.rows = counted, rows
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, page):
+        return self.rows[page]
+
+
 TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
 
 
@@ -700,8 +749,9 @@ def trainee_detail(*, trainee: TraineeRow, page_number=None) -> dict:
     """
     from quizzes.models import Answer
 
-    answers = Paginator(_submitted_answers_of([trainee.pk]).order_by("-submitted_at", "-pk")
-                        .values_list(*_ANSWER_ROW_VALUES), TRAINEE_DETAIL_ANSWERS).get_page(page_number)
+    submitted = _submitted_answers_of([trainee.pk])
+    answers = Paginator(_CountedApart(submitted, submitted.order_by("-submitted_at", "-pk").values_list(*_ANSWER_ROW_VALUES)),
+                        TRAINEE_DETAIL_ANSWERS).get_page(page_number)
     answers.object_list = answer_rows(answers.object_list)
     return {
         "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,

@@ -81,6 +81,19 @@ def test_pass_gives_band_validity_and_certificate(open_round, people, client_for
     certificate = client.get(reverse("trainer:certificate", args=[cert.pk])).content.decode()
     valid_until = clock.today() + timedelta(days=exam.validity_days)
     assert cert.verification_code in certificate and f"{valid_until.year}年{valid_until.month}月{valid_until.day}日" in certificate
+    # The sitting in the lists: the trainee's certification page, the supervisor's overview, the trainee detail.
+    from django.utils.html import escape
+
+    result_url = reverse("trainer:certification_result", args=[cert.pk])
+    mine = client.get(reverse("trainer:certification")).content.decode()
+    assert f'<a href="{result_url}">{escape(exam.name)}</a>' in mine and escape(open_round.title) in mine
+    assert f"有效期至 {valid_until:%Y-%m-%d}" in mine and f'href="{reverse("trainer:certificate", args=[cert.pk])}"' in mine
+    supervisor = client_for(people.supervisor)
+    overview = supervisor.get(reverse("trainer:cert_overview")).content.decode()
+    assert f'<a href="{result_url}">{escape(people.trainee.name)}</a>' in overview
+    detail = supervisor.get(reverse("trainer:trainee_detail", args=[people.trainee.pk])).content.decode()
+    assert (f'<a href="{result_url}">{escape(exam.name)}</a></td><td>{clock.today():%Y-%m-%d}</td>'
+            f"<td>{cert.attempt.total}</td>") in detail and f"有效至 {valid_until:%Y-%m-%d}" in detail
 
 
 def test_public_verification_reveals_only_the_certificate(open_round, people, client, exam):
