@@ -421,6 +421,11 @@ def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: i
     return rows
 
 
+def trainees_without_path(*, user: User) -> list[TraineeRow]:
+    """Trainees the user may see who have no onboarding path yet (new hires to set up)."""
+    return [t for t in trainees_with_paths(user=user) if t.path is None]
+
+
 @dataclass(frozen=True)
 class GridColumn:
     key: str

@@ -65,12 +65,10 @@ def _grid_filters(request: HttpRequest) -> tuple[GridFilterForm, dict]:
 def team_grid(request: HttpRequest) -> HttpResponse:
     form, filters = _grid_filters(request)
     page, columns = selectors.team_grid_page(user=request.user, page_number=request.GET.get("page"), **filters)
-    assign_form = AssignPathForm(teams=selectors.teams_visible_to(user=request.user),
-                                 trainees=selectors.trainee_choices_for(user=request.user))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "trainer/team_grid.html", {
-        "form": form, "page": page, "rows": page.object_list, "columns": columns, "assign_form": assign_form,
+        "form": form, "page": page, "rows": page.object_list, "columns": columns,
         "query": params.urlencode(),
     })
 
@@ -101,18 +99,24 @@ def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @supervisor_required
-@require_POST
 def path_assign(request: HttpRequest) -> HttpResponse:
-    trainees = selectors.trainees_visible_to(user=request.user)
-    form = AssignPathForm(request.POST, teams=selectors.teams_visible_to(user=request.user), trainees=trainees)
-    if form.is_valid():
-        team, trainee = form.cleaned_data["team"], form.cleaned_data["trainee"]
-        chosen = trainees.filter(team=team) if team else [trainee]
-        count = services.path_assign(path=form.cleaned_data["path"], trainees=chosen, assigned_by=request.user)
-        messages.success(request, _("已为 %(n)d 名学员分配“%(path)s”。") % {"n": count, "path": form.cleaned_data["path"].name})
+    """Give a path to a whole team or to one trainee. Its own page: the team grid is read all day,
+    paths are assigned when someone joins. A refused choice is shown again with the reason."""
+    form_kwargs = {"teams": selectors.teams_visible_to(user=request.user),
+                   "trainees": selectors.trainee_choices_for(user=request.user)}
+    if request.method == "POST":
+        form = AssignPathForm(request.POST, **form_kwargs)
+        if form.is_valid():
+            path, team, trainee = form.cleaned_data["path"], form.cleaned_data["team"], form.cleaned_data["trainee"]
+            chosen = selectors.trainees_visible_to(user=request.user).filter(team=team) if team else [trainee]
+            count = services.path_assign(path=path, trainees=chosen, assigned_by=request.user)
+            messages.success(request, _("已为 %(n)d 名学员分配“%(path)s”。") % {"n": count, "path": path.name})
+            return redirect("trainer:team_grid")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("trainer:team_grid")
+        form = AssignPathForm(initial={"trainee": request.GET.get("trainee")}, **form_kwargs)
+    return render(request, "trainer/path_assign.html", {
+        "form": form, "unassigned": selectors.trainees_without_path(user=request.user),
+    }, status=400 if form.errors else 200)
 
 
 @supervisor_required

@@ -131,3 +131,31 @@ def test_supervisor_pages_through_a_trainees_answers_and_the_queue(page, demo):
     expect(page.locator('[data-testid="pagination"]')).to_contain_text("2 /")
     second_page = {items.nth(i).get_attribute("href") for i in range(items.count())}
     assert second_page and not first_page & second_page
+
+
+def test_supervisor_assigns_a_path_to_a_new_hire(page, demo):
+    """From the grid to the assignment page: a refused form keeps the choice, a new hire gets the path
+    and leaves the list of trainees without one."""
+    from trainer.models import PathAssignment, Team, User
+
+    team = Team.objects.filter(supervisors__username="zhuguan").first()
+    newcomer = User.objects.create_user(username="xinlai", display_name="新来的小林", role="trainee", team=team,
+                                        password="xinlai-demo-2026")
+    login(page, "zhuguan", "zhuguan-demo-2026")
+    page.click("text=团队进度")
+    page.click('[data-testid="assign-link"]')
+    unassigned = page.locator('[data-testid="unassigned"]')
+    expect(unassigned).to_contain_text("新来的小林")
+    page.locator("#id_path").select_option(index=1)  # 0 is the empty choice
+    page.click('[data-testid="assign-form"] button[type="submit"]')
+    expect(page.locator('[data-testid="assign-form"]')).to_contain_text("请选择一个团队或一名学员。")
+    expect(page.locator("#id_path")).not_to_have_value("")  # the refused form keeps the chosen path
+    unassigned.locator("tr", has_text="新来的小林").locator("a").click()
+    expect(page.locator("#id_trainee")).to_have_value(str(newcomer.pk))
+    page.locator("#id_path").select_option(index=1)  # 0 is the empty choice
+    page.click('[data-testid="assign-form"] button[type="submit"]')
+    expect(page.locator("body")).to_contain_text("已为 1 名学员分配")
+    expect(page.locator('[data-testid="grid-row-xinlai"]')).to_be_visible()
+    assert PathAssignment.objects.filter(trainee=newcomer).exists()
+    page.click('[data-testid="assign-link"]')
+    expect(page.locator('[data-testid="unassigned"]')).not_to_contain_text("新来的小林")

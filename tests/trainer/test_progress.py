@@ -105,9 +105,36 @@ def test_assign_path_to_a_whole_team_in_one_action(content, people, client_for):
 def test_supervisor_cannot_assign_outside_their_teams(content, people, client_for):
     from trainer.models import OnboardingPath, PathAssignment
 
-    client_for(people.supervisor).post(reverse("trainer:path_assign"), {
+    response = client_for(people.supervisor).post(reverse("trainer:path_assign"), {
         "path": OnboardingPath.objects.get().pk, "trainee": people.outsider.pk})
-    assert not PathAssignment.objects.exists()
+    assert response.status_code == 400 and not PathAssignment.objects.exists()
+    assert people.outsider.name not in response.content.decode()  # not even offered as a choice
+
+
+def test_assign_page_lists_new_hires_and_keeps_a_refused_choice(content, people, client_for):
+    """The page lists trainees without a path (own teams only) with a link that picks them; a form
+    with neither team nor trainee comes back with the reason and the chosen path still selected."""
+    from django.utils.html import escape
+
+    from trainer.models import OnboardingPath, PathAssignment
+
+    client = client_for(people.supervisor)
+    url = reverse("trainer:path_assign")
+    page = client.get(url).content.decode()
+    unassigned = page[page.index('data-testid="unassigned"'):]
+    assert escape(people.trainee.name) in unassigned and escape(people.teammate.name) in unassigned
+    assert escape(people.outsider.name) not in page
+    picked = client.get(url, {"trainee": people.teammate.pk}).content.decode()
+    assert f'<option value="{people.teammate.pk}" selected>' in picked
+    path = OnboardingPath.objects.get()
+    refused = client.post(url, {"path": path.pk})
+    body = refused.content.decode()
+    assert refused.status_code == 400 and "请选择一个团队或一名学员。" in body
+    assert f'<option value="{path.pk}" selected>' in body and not PathAssignment.objects.exists()
+    done = client.post(url, {"path": path.pk, "trainee": people.teammate.pk}, follow=True)
+    assert done.redirect_chain[-1][0] == reverse("trainer:team_grid") and "已为 1 名学员分配" in done.content.decode()
+    after = client.get(url).content.decode()
+    assert escape(people.teammate.name) not in after[after.index('data-testid="unassigned"'):]
 
 
 def test_grid_shows_only_own_teams_and_filters(assigned, people, client_for):

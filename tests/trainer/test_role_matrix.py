@@ -61,7 +61,7 @@ MATRIX = {
     "trainer:team_grid": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:team_grid_export": (lambda w: {"fmt": "xlsx"}, SUPERVISOR_ONLY),
     "trainer:results_export": (lambda w: {"fmt": "csv"}, SUPERVISOR_ONLY),
-    "trainer:path_assign": (lambda w: {}, expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),
+    "trainer:path_assign": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:trainee_detail": (lambda w: {"trainee_id": w["owner"].pk}, OWN_TEAM_ONLY),
     "trainer:review_queue": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:review_answer": (lambda w: {"answer_id": w["answer"].pk}, OWN_TEAM_ONLY),
