@@ -252,6 +252,13 @@ def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, cl
     body = response.content.decode()
     assert f'data-testid="pending-reviews">{len(queue)}<' in body
     assert [row.pk for row in response.context["top_queue"]] == [a.pk for a in queue[:5]]
+    from django.utils.html import escape
+
+    top = body[body.index('data-testid="top-queue"'):]
+    for answer in queue[:5]:
+        flag = '<i class="bi bi-flag-fill text-warning"></i> ' if answer.needs_review else ""
+        assert (f'href="{reverse("trainer:review_answer", args=[answer.pk])}">{flag}{escape(answer.user.name)} · '
+                f'{escape(answer.scenario.title)} · {answer.auto_total} 分</a>') in top
     assert response.context["flagged_reviews"] == flagged
     Answer.objects.filter(user__team__supervisors=people.supervisor).update(reviewed_at=clock.now())
     empty = client_for(people.supervisor).get("/")

@@ -98,3 +98,14 @@ def rubric_agreement_rows(rubrics, empty_message: str) -> SafeString:
     return mark_safe("".join(
         f"<tr><td>{escape(r.scenario_title)}</td><td>{r.reviewed}</td><td>{r.exact}</td><td>{r.change_percent}%</td>"
         f"<td>{escape(r.kappa_text)}</td></tr>" for r in rubrics))
+
+
+@register.simple_tag
+def queue_head_items(rows) -> SafeString:
+    """The supervisor home's first answers of the queue (quizzes.selectors.QueueHeadRow), one link each."""
+    flag = '<i class="bi bi-flag-fill text-warning"></i> '
+    points = escape(gettext("分"))
+    return mark_safe("".join(
+        f'<a class="list-group-item list-group-item-action small" href="{reverse_cached("trainer:review_answer", r.pk)}">'
+        f'{flag if r.needs_review else ""}{escape(r.trainee_name)} · {escape(r.scenario_title)} · {r.auto_total} {points}</a>'
+        for r in rows))
