@@ -108,7 +108,9 @@ def test_supervisor_cannot_assign_outside_their_teams(content, people, client_fo
     response = client_for(people.supervisor).post(reverse("trainer:path_assign"), {
         "path": OnboardingPath.objects.get().pk, "trainee": people.outsider.pk})
     assert response.status_code == 400 and not PathAssignment.objects.exists()
-    assert people.outsider.name not in response.content.decode()  # not even offered as a choice
+    body = response.content.decode()
+    # Not even offered as a choice (a bare "t3" could sit inside the random CSRF token).
+    assert f'<option value="{people.outsider.pk}"' not in body and f">{people.outsider.name}<" not in body
 
 
 def test_assign_page_lists_new_hires_and_keeps_a_refused_choice(content, people, client_for):
@@ -122,8 +124,8 @@ def test_assign_page_lists_new_hires_and_keeps_a_refused_choice(content, people,
     url = reverse("trainer:path_assign")
     page = client.get(url).content.decode()
     unassigned = page[page.index('data-testid="unassigned"'):]
-    assert escape(people.trainee.name) in unassigned and escape(people.teammate.name) in unassigned
-    assert escape(people.outsider.name) not in page
+    assert f"<td>{escape(people.trainee.name)}</td>" in unassigned and f"<td>{escape(people.teammate.name)}</td>" in unassigned
+    assert f">{escape(people.outsider.name)}<" not in page  # whole cells: "t3" alone could be in a CSRF token
     picked = client.get(url, {"trainee": people.teammate.pk}).content.decode()
     assert f'<option value="{people.teammate.pk}" selected>' in picked
     path = OnboardingPath.objects.get()
@@ -134,7 +136,7 @@ def test_assign_page_lists_new_hires_and_keeps_a_refused_choice(content, people,
     done = client.post(url, {"path": path.pk, "trainee": people.teammate.pk}, follow=True)
     assert done.redirect_chain[-1][0] == reverse("trainer:team_grid") and "已为 1 名学员分配" in done.content.decode()
     after = client.get(url).content.decode()
-    assert escape(people.teammate.name) not in after[after.index('data-testid="unassigned"'):]
+    assert f">{escape(people.teammate.name)}<" not in after[after.index('data-testid="unassigned"'):]
 
 
 def test_grid_shows_only_own_teams_and_filters(assigned, people, client_for):

@@ -12,7 +12,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from trainer.selectors import reverse_cached
 
-from .review_tags import truncate_chars
+from .review_tags import empty_table_row, truncate_chars
 
 register = template.Library()
 
@@ -72,7 +72,7 @@ def grid_head(columns) -> SafeString:
 def grid_body(rows, empty_message: str) -> SafeString:
     """The whole body of the team grid: one row per trainee, one cell per step of their path."""
     if not rows:
-        return mark_safe(f'<tr><td colspan="3" class="text-secondary">{escape(empty_message)}</td></tr>')
+        return empty_table_row(empty_message, 3)
     labels, day_labels = _labels(), {}
     out = []
     for row in rows:

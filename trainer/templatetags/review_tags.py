@@ -27,6 +27,12 @@ def truncate_chars(text: str, length: int) -> str:
     return text[:max(length - len(marker), 0)] + marker
 
 
+def empty_table_row(message: str, columns: int = 1) -> SafeString:
+    """The one row a table shows when it has nothing to list."""
+    span = f' colspan="{columns}"' if columns > 1 else ""
+    return mark_safe(f'<tr><td{span} class="text-secondary">{escape(message)}</td></tr>')
+
+
 @register.simple_tag
 def queue_items(answers, empty_message: str) -> SafeString:
     """One list-group link per queue row (quizzes.selectors.QueueRow): who, which scenario, scores
@@ -56,7 +62,7 @@ def queue_items(answers, empty_message: str) -> SafeString:
 def answer_history_rows(answers, empty_message: str) -> SafeString:
     """A trainee's answers on their detail page: when, mode, what (linked), score, flags."""
     if not answers:
-        return mark_safe(f'<tr><td class="text-secondary">{escape(empty_message)}</td></tr>')
+        return empty_table_row(empty_message)
     out = []
     for answer in answers:  # AnswerRows
         mode = escape(answer.mode_label)
@@ -81,7 +87,7 @@ def overridden_rows(criteria, empty_message: str) -> SafeString:
     criterion, how often changed, links to examples. Built here: through the template, the two
     agreement tables were half the page's time."""
     if not criteria:
-        return mark_safe(f'<tr><td colspan="4" class="text-secondary">{escape(empty_message)}</td></tr>')
+        return empty_table_row(empty_message, 4)
     out = []
     for c in criteria:
         examples = " ".join(f'<a href="{reverse_cached("trainer:review_answer", pk)}">#{pk}</a>' for pk in c.examples)
@@ -94,7 +100,7 @@ def overridden_rows(criteria, empty_message: str) -> SafeString:
 def rubric_agreement_rows(rubrics, empty_message: str) -> SafeString:
     """The agreement page's table per scenario (quizzes.selectors.RubricAgreement)."""
     if not rubrics:
-        return mark_safe(f'<tr><td colspan="5" class="text-secondary">{escape(empty_message)}</td></tr>')
+        return empty_table_row(empty_message, 5)
     return mark_safe("".join(
         f"<tr><td>{escape(r.scenario_title)}</td><td>{r.reviewed}</td><td>{r.exact}</td><td>{r.change_percent}%</td>"
         f"<td>{escape(r.kappa_text)}</td></tr>" for r in rubrics))
