@@ -137,3 +137,20 @@ def test_round_schedule_form(content, people, client, first_day, months, window)
         "team": people.team.pk, "exam": CertificationExam.objects.get().pk, "first_day": first_day,
         "months": months, "window_days": window})
     assert response.status_code in (302, 400)
+
+
+CHOICE = st.one_of(TEXT, st.integers(-10, 10**12).map(str))
+
+
+@given(path=CHOICE, team=CHOICE, trainee=CHOICE, pick=CHOICE)
+def test_path_assign_form(content, people, client, path, team, trainee, pick):
+    """Any value in any select: refused with the page shown again (400) or assigned (302), never
+    anyone outside the supervisor's teams, and the page opened with any ?trainee= answers 200."""
+    from trainer.models import PathAssignment
+
+    client.force_login(people.supervisor)
+    page = client.get(reverse("trainer:path_assign"), {"trainee": pick})
+    assert page.status_code == 200 and "<script>alert" not in page.content.decode()
+    response = client.post(reverse("trainer:path_assign"), {"path": path, "team": team, "trainee": trainee})
+    assert response.status_code in (302, 400), response.status_code
+    assert not PathAssignment.objects.filter(trainee=people.outsider).exists()
