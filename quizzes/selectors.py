@@ -249,30 +249,39 @@ def review_queue_pages(*, user, **filters) -> "OrderedInTwoSteps":
     return OrderedInTwoSteps(pending, review_queue_ordered(pending))
 
 
-class OrderedInTwoSteps:
-    """A queue for Paginator that sorts narrow rows first and loads only the page it shows.
-
-    Sorting whole answer rows (reply, scenario, trainee) made SQLite copy every pending answer of a
-    team into its sort; sorting ids and keys, then fetching 25 rows by id, reads a fraction of that.
-    """
+class CountedApart:
+    """A list for Paginator that is counted on one queryset and sliced on another: counting the
+    sliced one (sorted, or reading joined columns) made the COUNT sort or join as well."""
 
     ordered = True
 
-    def __init__(self, unordered: QuerySet[Answer], ordered: QuerySet[Answer]):
-        self.unordered, self.queryset = unordered, ordered
+    def __init__(self, counted: QuerySet, rows):
+        self.counted, self.rows = counted, rows
 
     def count(self) -> int:
-        return self.unordered.count()
+        return self.counted.count()
 
     def __len__(self) -> int:
         return self.count()
 
+    def __getitem__(self, page):
+        return self.rows[page]
+
+
+class OrderedInTwoSteps(CountedApart):
+    """The review queue for Paginator: counted unsorted; a page's ids are sorted and sliced inside
+    the database as a subquery, and only that page's wide rows are read, in the same query.
+
+    Sorting whole answer rows (reply, scenario, trainee) made SQLite copy every pending answer of a
+    team into its sort; the subquery sorts only the index columns.
+    """
+
+    def _in_page(self, page: slice) -> QuerySet[Answer]:
+        # The rows come back unordered; callers put them in queue order with queue_order.
+        return Answer.objects.filter(pk__in=self.rows.values("pk")[page])
+
     def __getitem__(self, page: slice) -> list["QueueRow"]:
-        # The page's ids are sorted and sliced inside the database as a subquery; the few wide rows
-        # come back unordered and are put in queue order here (one query instead of two).
-        rows = _queue_rows(Answer.objects.filter(pk__in=self.queryset.values("pk")[page]))
-        rows.sort(key=queue_order)
-        return rows
+        return sorted(_queue_rows(self._in_page(page)), key=queue_order)
 
     def head(self, n: int) -> tuple[int, int, list["QueueHeadRow"]]:
         """(answers in the queue, of which flagged by the scorer, the first n as QueueHeadRows).
@@ -280,25 +289,30 @@ class OrderedInTwoSteps:
         materialise the whole queue (3.2 ms against 0.7 + 0.3)."""
         from django.db.models import Count, Q
 
-        totals = self.unordered.aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
+        totals = self.counted.aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
         if not totals["pending"]:
             return 0, 0, []
-        from django.contrib.auth import get_user_model
-
-        name_from = get_user_model().name_from
-        rows = [QueueHeadRow(pk, name_from(display_name, first_name, last_name, username), title, auto_total,
-                             needs_review, pass_mark, submitted_at)
-                for (pk, display_name, first_name, last_name, username, title, auto_total, needs_review, pass_mark,
-                     submitted_at) in Answer.objects.filter(pk__in=self.queryset.values("pk")[:n]).values_list(
-                    "pk", "user__display_name", "user__first_name", "user__last_name", "user__username",
-                    "scenario__title", "auto_total", "needs_review", "pass_mark", "submitted_at")]
-        rows.sort(key=queue_order)
-        return totals["pending"], totals["flagged"], rows
+        return totals["pending"], totals["flagged"], sorted(_queue_head_rows(self._in_page(slice(0, n))),
+                                                             key=queue_order)
 
 
 _QUEUE_ROW_VALUES = ("pk", "reply_text", "submitted_at", "auto_total", "final_total", "needs_review", "reviewed_at",
                      "user__display_name", "user__first_name", "user__last_name", "user__username", "user__team__name",
                      "scenario__title", "attempt__mode", "pass_mark")
+
+
+_QUEUE_HEAD_VALUES = ("pk", "user__display_name", "user__first_name", "user__last_name", "user__username",
+                      "scenario__title", "auto_total", "needs_review", "pass_mark", "submitted_at")
+
+
+def _queue_head_rows(answers: QuerySet[Answer]) -> list["QueueHeadRow"]:
+    from django.contrib.auth import get_user_model
+
+    name_from = get_user_model().name_from
+    return [QueueHeadRow(pk, name_from(display_name, first_name, last_name, username), title, auto_total,
+                         needs_review, pass_mark, submitted_at)
+            for (pk, display_name, first_name, last_name, username, title, auto_total, needs_review, pass_mark,
+                 submitted_at) in answers.values_list(*_QUEUE_HEAD_VALUES)]
 
 
 def _queue_rows(answers: QuerySet[Answer]) -> list["QueueRow"]:

@@ -26,6 +26,7 @@ class OptionsFromValuesField(forms.ModelChoiceField):
     label_from_values must give what the model's __str__ gives."""
 
     iterator = _OptionsFromValues
+    widget = PythonSelect
 
     def __init__(self, *args, label_fields=("name",), label_from_values=lambda name: name, **kwargs):
         self.label_fields, self.label_from_values = label_fields, label_from_values
@@ -33,12 +34,12 @@ class OptionsFromValuesField(forms.ModelChoiceField):
 
 
 def _team_field(**kwargs) -> OptionsFromValuesField:
-    return OptionsFromValuesField(widget=PythonSelect, queryset=Team.objects.none(), **kwargs)
+    return OptionsFromValuesField(queryset=Team.objects.none(), **kwargs)
 
 
 def _trainee_field(**kwargs) -> OptionsFromValuesField:
     # User.__str__: the display name, else the username
-    return OptionsFromValuesField(widget=PythonSelect, queryset=User.objects.none(), required=False,
+    return OptionsFromValuesField(queryset=User.objects.none(), required=False,
                                   label_fields=("display_name", "username"),
                                   label_from_values=lambda display_name, username: display_name or username, **kwargs)
 
@@ -59,7 +60,7 @@ class GridFilterForm(forms.Form):
 
 
 class AssignPathForm(forms.Form):
-    path = OptionsFromValuesField(widget=PythonSelect, queryset=OnboardingPath.objects.all(), label=_("带教路径"))
+    path = OptionsFromValuesField(queryset=OnboardingPath.objects.all(), label=_("带教路径"))
     team = _team_field(required=False, label=_("整个团队"))
     trainee = _trainee_field(label=_("或单个学员"))
 
@@ -139,7 +140,7 @@ class ReviewForm(forms.Form):
 
 class RoundScheduleForm(forms.Form):
     team = _team_field(label=_("团队"))
-    exam = OptionsFromValuesField(widget=PythonSelect, queryset=CertificationExam.objects.all(), label=_("考试"))
+    exam = OptionsFromValuesField(queryset=CertificationExam.objects.all(), label=_("考试"))
     first_day = forms.DateField(label=_("第一轮开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))

@@ -91,8 +91,8 @@ class StepStatus:
 
 @dataclass
 class TraineeProgress:
-    trainee: User
-    path: OnboardingPath | None
+    trainee: TraineeRow | User
+    path: PathRef | OnboardingPath | None
     steps: list[StepStatus] = field(default_factory=list)
 
     @property
@@ -252,9 +252,9 @@ _ATTEMPT_VALUES = ("user_id", "mode", "module_id", "certification__exam_id", "id
                    "total", "passed", "submitted_at", "certification__round_id", "certification__exam__validity_days")
 
 
-def quiz_and_certification_attempts(*, trainee_ids: list[int]) -> list[tuple]:
-    return list(Attempt.objects.filter(user_id__in=trainee_ids, mode__in=[Attempt.Mode.MODULE_QUIZ,
-                                                                          Attempt.Mode.CERTIFICATION])
+def quiz_and_certification_attempts(*, trainee_ids: list[int],
+                                    modes=(Attempt.Mode.MODULE_QUIZ, Attempt.Mode.CERTIFICATION)) -> list[tuple]:
+    return list(Attempt.objects.filter(user_id__in=trainee_ids, mode__in=modes)
                 .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
 
 
@@ -414,8 +414,9 @@ def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: i
             "pk", "username", "display_name", "first_name", "last_name", "hire_date", "team_id", "team__name",
             "path_assignment__path_id", "path_assignment__path__name", "path_assignment__path__steps_version",
             "path_assignment__assigned_at").order_by("team__name", "display_name", "username"):
-        team = teams.get(team_pk) or teams.setdefault(team_pk, TeamRef(team_pk, team_name)) if team_pk else None
-        path = paths.get(path_pk) or paths.setdefault(path_pk, PathRef(path_pk, path_name, steps_version)) if path_pk else None
+        # One TeamRef and PathRef each, shared by their trainees
+        team = (teams.get(team_pk) or teams.setdefault(team_pk, TeamRef(team_pk, team_name))) if team_pk else None
+        path = (paths.get(path_pk) or paths.setdefault(path_pk, PathRef(path_pk, path_name, steps_version))) if path_pk else None
         rows.append(TraineeRow(pk, username, name_from(display_name, first_name, last_name, username), hire_date,
                                team, path, assigned_at))
     return rows
@@ -424,13 +425,6 @@ def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: i
 def trainees_without_path(*, user: User) -> list[TraineeRow]:
     """Trainees the user may see who have no onboarding path yet (new hires to set up)."""
     return [t for t in trainees_with_paths(user=user) if t.path is None]
-
-
-@dataclass(frozen=True)
-class GridColumn:
-    key: str
-    title: str
-    kind: str
 
 
 GRID_PAGE = 50  # trainees per grid page; the exports always hold every row
@@ -563,23 +557,17 @@ def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, at
                          ) -> dict:
     """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row.
 
-    Every sitting is read as a tuple (or taken from `attempts`, quiz_and_certification_attempts() of
-    these trainees, when the caller has read them already); full records are loaded only for the
-    few the alerts show.
+    Sittings are read as quiz_and_certification_attempts() tuples, or taken from `attempts` when the
+    caller has read those already; full records are loaded only for the few the alerts show.
     """
-    if attempts is not None:
-        rows = _finished_sittings(attempts)
-    else:
+    if attempts is None:
         if trainee_ids is None:
             trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
-        rows = (CertificationAttempt.objects.filter(trainee_id__in=trainee_ids)
-                .exclude(attempt__status=Attempt.Status.IN_PROGRESS).order_by("-attempt__submitted_at")
-                .values_list("pk", "trainee_id", "round_id", "attempt__total", "attempt__passed",
-                             "attempt__submitted_at", "exam__validity_days"))
+        attempts = quiz_and_certification_attempts(trainee_ids=trainee_ids, modes=[Attempt.Mode.CERTIFICATION])
     today = clock.today()
     latest_valid: dict[int, tuple[date, int]] = {}
     by_trainee: dict[int, list[tuple[int, int | None]]] = {}
-    for pk, trainee_id, round_id, total, passed, submitted_at, validity_days in rows:  # newest first
+    for pk, trainee_id, round_id, total, passed, submitted_at, validity_days in _finished_sittings(attempts):
         if round_id:
             by_trainee.setdefault(trainee_id, []).append((pk, total))
         valid_until = certification_valid_from(passed=passed, submitted_at=submitted_at, validity_days=validity_days)
@@ -725,25 +713,6 @@ def supervisor_dashboard(*, user: User) -> dict:
     }
 
 
-class _CountedApart:
-    """For a Paginator: counted on `counted`, sliced on `rows`. Counting the values_list itself kept
-    its joins to scenario, question and attempt in the COUNT."""
-
-    ordered = True
-
-    def __init__(self, counted, rows):
-        self.counted, self.rows = counted, rows
-
-    def count(self) -> int:
-        return self.counted.count()
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, page):
-        return self.rows[page]
-
-
 TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
 
 
@@ -752,10 +721,10 @@ def trainee_detail(*, trainee: TraineeRow, page_number=None) -> dict:
 
     `trainee` is the TraineeRow access_trainee_by_id gives.
     """
-    from quizzes.models import Answer
+    from quizzes.selectors import CountedApart
 
     submitted = _submitted_answers_of([trainee.pk])
-    answers = Paginator(_CountedApart(submitted, submitted.order_by("-submitted_at", "-pk").values_list(*_ANSWER_ROW_VALUES)),
+    answers = Paginator(CountedApart(submitted, submitted.order_by("-submitted_at", "-pk").values_list(*_ANSWER_ROW_VALUES)),
                         TRAINEE_DETAIL_ANSWERS).get_page(page_number)
     answers.object_list = answer_rows(answers.object_list)
     return {

@@ -1,13 +1,10 @@
 """Supervisor review and certification, walked in a real browser."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from courses import clock
 from courses.services import curriculum_load
 from quizzes.models import Answer, Review
 from quizzes.services import bank_apply, bank_parse
