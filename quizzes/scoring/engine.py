@@ -11,16 +11,28 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import gaming
+from .facts import FactMismatch, fact_mismatches, fact_sheet
+from .guards import GUARD_BLAME, GUARD_CONTEMPT, GUARD_INSULT, GUARD_RHETORICAL, GUARD_SARCASM, guard_hits
 from .lexicon import Lexicon
-from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, is_negated, normalise, normalise_phrase
+from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, negation_of, normalise, normalise_phrase
 from .types import (
+    CAPPED_TOTAL,
+    CAPPING_REASONS,
     REVIEW_AUTO_FAIL,
+    REVIEW_BLAME,
+    REVIEW_CONTRADICTS,
     REVIEW_COPIED_BUYER,
+    REVIEW_FACT_MISMATCH,
     REVIEW_GIBBERISH,
+    REVIEW_HIDDEN_CHARACTERS,
     REVIEW_KEYWORD_STUFFING,
+    REVIEW_LOW_CONFIDENCE,
     REVIEW_MESSAGES,
     REVIEW_OFF_TOPIC,
+    REVIEW_PASTED,
+    REVIEW_RHETORICAL,
     REVIEW_RUDE,
+    REVIEW_SARCASM,
     REVIEW_TOO_SHORT,
     Criterion,
     CriterionResult,
@@ -28,10 +40,12 @@ from .types import (
     Rubric,
     ScoreResult,
     Span,
+    TypingSignals,
 )
+from .words import alternatives, phrase_words
 
 # Bump when a change to the engine can change a score, so stored scores can be told apart.
-ENGINE_VERSION = "2"  # bump whenever the same reply could score differently; it is part of every snapshot
+ENGINE_VERSION = "3"  # bump whenever the same reply could score differently; it is part of every snapshot
 
 RUDE_CONCEPT = "rude"
 INVITATION_CONCEPT = "invitation"
@@ -41,11 +55,28 @@ GLOBAL_CONCEPTS = (RUDE_CONCEPT, INVITATION_CONCEPT)
 DEFAULT_MAX_EXCLAMATIONS = 1
 QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
+GUARD_REASONS = {
+    GUARD_INSULT: REVIEW_RUDE, GUARD_CONTEMPT: REVIEW_RUDE, GUARD_SARCASM: REVIEW_SARCASM,
+    GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL,
+}
+# Routing: a total this close to the pass mark is one a supervisor should look at first.
+BORDERLINE_POINTS = 4
+LOW_CONFIDENCE_BELOW = 0.5
+# Nobody types Chinese this fast for long (pinyin input, 60 characters a minute is the job's target).
+MAX_CHARS_PER_MINUTE = 240
+PASTED_SHARE = 0.6
+PASTE_MIN_CHARS = 20
+# Supervisors grade on a whole-reply impression: a reply that meets most of what matters is good even
+# if a minor point is missing. Points earned are credited on this concave curve (share of the weight →
+# share of the total), which keeps 0 and 100 and the order of replies, and lifts the middle.
+CREDIT_EXPONENT = 0.8
 
 # Builds a named tuple without the Python-level __new__ its class generates; used where a reply makes many.
 _new_tuple = tuple.__new__
 _NEVER = re.compile("(?!)")  # the regex of a unit without phrases
 _GAP = "[^" + re.escape(BOUNDARY_CHARS) + "]{0," + str(GAP_MAX) + "}?"
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def rubric_snapshot(rubric: Rubric, lexicon: Lexicon) -> dict[str, Any]:
@@ -60,9 +91,13 @@ def rubric_snapshot(rubric: Rubric, lexicon: Lexicon) -> dict[str, Any]:
     return {
         "engine_version": ENGINE_VERSION,
         "pass_mark": rubric.pass_mark,
+        "facts": list(rubric.facts),
         "criteria": [_criterion_dict(criterion) for criterion in rubric.criteria],
         "concepts": {
-            key: {"label": lexicon[key].label, "negatable": lexicon[key].negatable, "phrases": list(lexicon[key].phrases)}
+            key: {
+                "label": lexicon[key].label, "negatable": lexicon[key].negatable, "phrases": list(lexicon[key].phrases),
+                "contrary": list(lexicon[key].contrary),
+            }
             for key in dict.fromkeys(keys)
         },
     }
@@ -97,6 +132,12 @@ def _phrase_pattern(phrase: str) -> str:
     return _GAP.join(parts)
 
 
+def _alternation(patterns: set[str]) -> re.Pattern[str]:
+    # Longest first so the evidence span is the whole phrase when two phrases start at the same place.
+    ordered = sorted((p for p in patterns if p), key=len, reverse=True)
+    return re.compile("|".join(ordered)) if ordered else _NEVER
+
+
 @dataclass(frozen=True, slots=True)
 class _Unit:
     """Phrases that count as one thing: a concept, or one criterion's own extra phrases."""
@@ -104,12 +145,29 @@ class _Unit:
     name: str
     negatable: bool
     regex: re.Pattern[str]
+    # The word forms of its multi-word phrases: each a tuple of word choices, all to stand in one clause.
+    word_phrases: tuple[tuple[frozenset[str], ...], ...]
+    word_regex: re.Pattern[str]
+    contrary: re.Pattern[str]
 
 
-def _compile_unit(name: str, phrases: list[str], negatable: bool) -> _Unit:
-    # Longest first so the evidence span is the whole phrase when two phrases start at the same place.
-    patterns = sorted({p for p in map(_phrase_pattern, phrases) if p}, key=len, reverse=True)
-    return _Unit(name, negatable, re.compile("|".join(patterns)) if patterns else _NEVER)
+def _compile_unit(name: str, phrases: list[str], negatable: bool, *, word_forms: bool, contrary: list[str]) -> _Unit:
+    regex = _alternation(set(map(_phrase_pattern, phrases)))
+    word_phrases: list[tuple[frozenset[str], ...]] = []
+    vocabulary: set[str] = set()
+    if word_forms:
+        for phrase in phrases:
+            words = phrase_words(normalise_phrase(phrase))
+            if words is None:
+                continue
+            choices = tuple(frozenset(alternatives(word)) for word in words)
+            word_phrases.append(choices)
+            for choice in choices:
+                vocabulary |= choice
+    return _Unit(
+        name, negatable, regex, tuple(dict.fromkeys(word_phrases)),
+        _alternation({re.escape(word) for word in vocabulary}), _alternation(set(map(_phrase_pattern, contrary))),
+    )
 
 
 _Spans = list[tuple[int, int]]
@@ -121,9 +179,11 @@ class _Hits(NamedTuple):
     found: _Spans  # every match: what the stuffing and off-topic checks look at
     unnegated: _Spans  # what avoids criteria, the rude check and the closing check count
     valid: _Spans  # unnegated and not copied from the buyer: what covers criteria count
+    negated: list[tuple[int, int, str]]  # matches a negator took back, with the negator
+    contrary: _Spans  # phrases saying the opposite of the concept
 
 
-_NO_HITS = _Hits([], [], [])
+_NO_HITS = _Hits([], [], [], [], [])
 
 
 class _Spec(NamedTuple):
@@ -143,6 +203,19 @@ class _Spec(NamedTuple):
     praise: str
 
 
+def _clause_ids(text: str, breaks: frozenset[int]) -> list[int]:
+    """For every position, the number of the clause it is in (boundaries and removed white space split)."""
+    ids = []
+    current = 0
+    for i, char in enumerate(text):
+        if i in breaks:
+            current += 1
+        ids.append(current)
+        if char in BOUNDARY_CHARS:
+            current += 1
+    return ids
+
+
 class CompiledRubric:
     """A snapshot prepared for scoring many replies: one regex per concept, caches for the scenario texts."""
 
@@ -153,15 +226,21 @@ class CompiledRubric:
         concepts = snapshot["concepts"]
         units: list[_Unit] = []
         unit_index: dict[str, int] = {}
+        covers_concepts = {
+            key for criterion in snapshot["criteria"] if criterion["kind"] == "covers" for key in criterion.get("concepts") or ()
+        }
 
-        def unit_for(name: str, phrases: list[str], negatable: bool) -> int:
+        def unit_for(name: str, phrases: list[str], negatable: bool, *, word_forms: bool, contrary: list[str]) -> int:
             if name not in unit_index:
                 unit_index[name] = len(units)
-                units.append(_compile_unit(name, phrases, negatable))
+                units.append(_compile_unit(name, phrases, negatable, word_forms=word_forms, contrary=contrary))
             return unit_index[name]
 
         def concept_unit(key: str) -> int:
-            return unit_for("concept:" + key, concepts[key]["phrases"], concepts[key]["negatable"])
+            concept = concepts[key]
+            # Word forms widen what counts as saying a thing; avoid criteria keep to the phrases as written.
+            return unit_for("concept:" + key, concept["phrases"], concept["negatable"],
+                            word_forms=key in covers_concepts, contrary=concept.get("contrary") or [])
 
         self.criteria: list[_Spec] = []
         for criterion in snapshot["criteria"]:
@@ -171,7 +250,8 @@ class CompiledRubric:
                     raise ValueError(f"snapshot lacks concept {key!r} used by criterion {criterion['key']!r}")
                 indexes.append(concept_unit(key))
             if criterion.get("phrases"):
-                indexes.append(unit_for("phrases:" + criterion["key"], criterion["phrases"], True))
+                indexes.append(unit_for("phrases:" + criterion["key"], criterion["phrases"], True,
+                                        word_forms=criterion["kind"] == "covers", contrary=[]))
             self.criteria.append(_Spec(
                 key=criterion["key"], label=criterion["label"], kind=criterion["kind"], weight=criterion["weight"],
                 units=tuple(indexes), mode_all=criterion.get("mode") == "all",
@@ -187,44 +267,72 @@ class CompiledRubric:
         )
         self.covers_units = tuple(sorted({i for c in self.criteria if c.kind == "covers" for i in c.units}))
         self.units = tuple(units)
-        self._unit_regexes = tuple((unit.regex, unit.negatable) for unit in units)
         self.total_weight = sum(c.weight for c in self.criteria) or 1
+        self.covers_weight = sum(c.weight for c in self.criteria if c.kind == "covers") or 1
+        self.facts_text = "\n".join(snapshot.get("facts") or ())
         self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
+        self._topic_words: dict[str, frozenset[str]] = {}
 
-    def score(self, reply: str, *, buyer_text: str = "", topic_text: str = "") -> ScoreResult:
+    def score(
+        self, reply: str, *, buyer_text: str = "", topic_text: str = "", typing: TypingSignals | None = None,
+        explain: bool = False,
+    ) -> ScoreResult:
         """Score one reply; buyer_text is the buyer's turns, topic_text everything the scenario is about."""
         norm = normalise(reply)
         text = norm.text
         content = content_only(text)
         mask = gaming.copy_mask(text, self._cached(self._buyer_runs, buyer_text, gaming.buyer_runs)) if buyer_text else None
-        hits = _scan_all(self._unit_regexes, text, mask, norm.breaks)
+        clause_ids = _clause_ids(text, norm.breaks)
+        hits = _scan_all(self.units, text, mask, norm.breaks, clause_ids)
+
+        # Facts the reply states that the scenario contradicts, and the clauses they stand in.
+        mismatches: list[FactMismatch] = []
+        if topic_text or self.facts_text:
+            sheet = fact_sheet(normalise(topic_text + "\n" + self.facts_text).text)
+            mismatches = fact_mismatches(text, sheet)
+        false_clauses = {clause_ids[m.start] for m in mismatches}
 
         results: list[CriterionResult] = []
         earned_total = 0.0
         auto_fail_labels: list[str] = []
-        unmoved = norm.offsets is None
+        contradictions: list[tuple[int, int]] = []
+        diagnostics: list[str] = []
+        covers_met = 0
+        covers_earned = 0.0
         for spec in self.criteria:
             kind = spec.kind
             weight = spec.weight
             if kind == "covers":
-                if len(spec.units) == 1:  # the usual case
-                    spans = hits[spec.units[0]].valid
-                    units_found = 1 if spans else 0
-                else:
-                    spans = []
-                    units_found = 0
-                    for i in spec.units:
-                        valid = hits[i].valid
-                        if valid:
-                            units_found += 1
-                            spans += valid
+                spans = []
+                units_found = 0
+                contrary: list[tuple[int, int]] = []
+                for i in spec.units:
+                    unit_hits = hits[i]
+                    contrary += unit_hits.contrary
+                    valid = [span for span in unit_hits.valid if clause_ids[span[0]] not in false_clauses]
+                    if valid:
+                        units_found += 1
+                        spans += valid
+                if contrary:
+                    # The reply says the opposite (运费您自己出 where the shop pays): nothing earned.
+                    units_found, spans = 0, contrary
+                    contradictions += contrary
                 if spec.mode_all:
                     earned = weight * units_found / len(spec.units) if spec.units else 0.0
                     met = units_found == len(spec.units) and units_found > 0
                 else:
                     met = units_found > 0
                     earned = float(weight) if met else 0.0
+                if not met and not contrary:
+                    denied = [(s, e) for i in spec.units for s, e, _ in hits[i].negated
+                              if mask is None or mask.find(0, s, e) != -1]
+                    if denied and not units_found:
+                        contradictions += denied
+                covers_met += met
+                covers_earned += earned
+                if explain:
+                    diagnostics += _explain(spec, hits, text, mask)
             elif kind == "avoids":
                 # Copied or not, offending words are in the reply the buyer would read.
                 spans = [span for i in spec.units for span in hits[i].unnegated]
@@ -236,33 +344,55 @@ class CompiledRubric:
                 met, spans = self._form(spec, text, len(content), hits)
                 earned = float(weight) if met else 0.0
             earned_total += earned
-            if not spans:
-                evidence: tuple[Span, ...] = ()
-            elif unmoved and len(spans) == 1:  # the usual case: one match, nothing moved
-                evidence = (_new_tuple(Span, spans[0]),)
-            else:
-                evidence = _evidence(norm, spans)
+            evidence = _evidence(norm, spans) if spans else ()
             results.append(_new_tuple(CriterionResult, (
                 spec.key, spec.label, kind, earned, weight, met, evidence, spec.praise if met else spec.feedback,
             )))
 
-        total = math.floor(100 * earned_total / self.total_weight + 0.5)
-        reasons, stats = self._review(norm, content, mask, hits, topic_text)
+        share = earned_total / self.total_weight
+        total = math.floor(100 * share ** CREDIT_EXPONENT + 0.5) if share > 0 else 0
+        reasons, stats = self._review(norm, content, mask, hits, topic_text, covers_earned / self.covers_weight)
+        for hit in guard_hits(text, norm.breaks):
+            reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
+        if mismatches:
+            reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches]))
+        if contradictions:
+            reasons.append(_reason(REVIEW_CONTRADICTS, norm, contradictions))
         reasons.extend(
             ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
             for label in auto_fail_labels
         )
-        if reasons:
-            total = min(total, self.pass_mark - 1)
+        reasons = _one_per_code(reasons)
+        capped = any(reason.code in CAPPING_REASONS for reason in reasons)
+        if capped:
+            total = min(total, CAPPED_TOTAL, self.pass_mark - 1)
         total = max(0, min(100, total))
+
+        # Routing: reasons that send the reply to a supervisor first without changing its score.
+        if norm.hidden_split:
+            reasons.append(ReviewReason(REVIEW_HIDDEN_CHARACTERS, REVIEW_MESSAGES[REVIEW_HIDDEN_CHARACTERS]))
+        if _looks_pasted(typing, len(content)):
+            reasons.append(ReviewReason(REVIEW_PASTED, REVIEW_MESSAGES[REVIEW_PASTED]))
+        confidence = _confidence(total, self.pass_mark, capped, covers_met, content, stats)
+        if confidence < LOW_CONFIDENCE_BELOW and not capped:
+            reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
+        stats["facts_checked"] = len(mismatches)
         return ScoreResult(
             total=total,
-            passed=not reasons and total >= self.pass_mark,
+            passed=not capped and total >= self.pass_mark,
             needs_review=bool(reasons),
             review_reasons=tuple(reasons),
             criteria=tuple(results),
             stats=stats,
+            confidence=round(confidence, 3),
+            diagnostics=tuple(diagnostics),
         )
+
+    def _related_words(self, topic_text: str) -> frozenset[str]:
+        """Words of the scenario and of every phrase of the rubric: what a reply on topic talks of."""
+        phrases = [p for c in self.snapshot["concepts"].values() for p in c["phrases"]]
+        phrases += [p for c in self.snapshot["criteria"] for p in c.get("phrases") or ()]
+        return gaming.topic_words(topic_text + "\n" + "\n".join(p.replace("*", " ") for p in phrases))
 
     @staticmethod
     def _cached(cache: dict[str, Any], key: str, build: Any) -> Any:
@@ -305,18 +435,23 @@ class CompiledRubric:
 
     def _review(
         self, norm: Normalised, content: str, mask: bytearray | None, hits: list[_Hits], topic_text: str,
+        covers_share: float,
     ) -> tuple[list[ReviewReason], dict[str, Any]]:
         text = norm.text
         content_chars = len(content)
-        reasons: list[str] = []
+        reasons: list[ReviewReason] = []
+
+        def add(code: str) -> None:
+            reasons.append(ReviewReason(code, REVIEW_MESSAGES[code]))
+
         if content_chars < gaming.TOO_SHORT_CHARS:
-            reasons.append(REVIEW_TOO_SHORT)
+            add(REVIEW_TOO_SHORT)
         copied = gaming.copied_ratio(text, mask, content_chars)
         if copied >= gaming.COPIED_RATIO_LIMIT:
-            reasons.append(REVIEW_COPIED_BUYER)
+            add(REVIEW_COPIED_BUYER)
         gibberish = gaming.gibberish_features(content)
         if gibberish is not None and gibberish.is_gibberish:
-            reasons.append(REVIEW_GIBBERISH)
+            add(REVIEW_GIBBERISH)
 
         if copied:
             # Judge the reply's own words: pasting the buyer's sentences in front of a keyword list does not
@@ -326,23 +461,33 @@ class CompiledRubric:
             covered = _merge([
                 span for unit_hits in hits for span in unit_hits.found if mask.find(0, span[0], span[1]) != -1
             ])
-            stuffing = gaming.stuffing_features(own, covered, norm.breaks, own_chars)
         else:
+            own = text
             own_chars = content_chars
             covered = _merge([span for unit_hits in hits for span in unit_hits.found])
-            stuffing = gaming.stuffing_features(text, covered, norm.breaks, content_chars)
-        if own_chars >= gaming.TOO_SHORT_CHARS and stuffing.is_stuffing:
-            reasons.append(REVIEW_KEYWORD_STUFFING)
+        stuffing = gaming.stuffing_features(own, covered, norm.breaks, own_chars)
+        topic_words = self._cached(self._topic_words, topic_text, self._related_words) if topic_text else frozenset()
+        structure = gaming.structure_features(own, norm.breaks, covered, topic_words)
+        if own_chars >= gaming.TOO_SHORT_CHARS and (stuffing.is_stuffing or structure.is_stuffing):
+            add(REVIEW_KEYWORD_STUFFING)
 
         overlap = None
         # Any phrase of a covers criterion, even negated or copied, shows the reply is about the scenario.
         if topic_text and not any(hits[i].found for i in self.covers_units):
             overlap = gaming.topic_overlap(content, self._cached(self._topic_bigrams, topic_text, gaming.topic_bigrams))
             if overlap < gaming.OFF_TOPIC_OVERLAP:
-                reasons.append(REVIEW_OFF_TOPIC)
+                add(REVIEW_OFF_TOPIC)
+        if REVIEW_OFF_TOPIC not in {r.code for r in reasons} and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS:
+            # A fluent reply about other things: it meets little of what the buyer needs and talks of nouns
+            # the scenario never uses.
+            unrelated = structure.unrelated_share
+            if (covers_share == 0 and unrelated >= gaming.OFF_TOPIC_UNRELATED_NONE_MET) or (
+                covers_share <= gaming.OFF_TOPIC_MET_SHARE and unrelated >= gaming.OFF_TOPIC_UNRELATED
+            ):
+                add(REVIEW_OFF_TOPIC)
 
         if self.rude_unit is not None and hits[self.rude_unit].unnegated:
-            reasons.append(REVIEW_RUDE)
+            reasons.append(_reason(REVIEW_RUDE, norm, hits[self.rude_unit].unnegated))
         # Raw floats: ScoreResult.to_dict rounds them for storage and display.
         stats: dict[str, Any] = {
             "content_chars": content_chars,
@@ -350,36 +495,147 @@ class CompiledRubric:
             "copied_ratio": copied,
             "common_ratio": None if gibberish is None else gibberish.common_ratio,
             "distinct_ratio": None if gibberish is None else gibberish.distinct_ratio,
+            "cjk_ratio": None if gibberish is None else gibberish.cjk_ratio,
             "keyword_coverage": stuffing.coverage,
             "other_ratio": stuffing.other_ratio,
             "function_ratio": stuffing.function_ratio,
             "segments": stuffing.segments,
             "keyword_segment_share": stuffing.keyword_segment_share,
+            "fragments": structure.fragments,
+            "fragment_share": structure.fragment_share,
+            "unrelated_share": structure.unrelated_share,
             "topic_overlap": overlap,
         }
-        return [ReviewReason(code, REVIEW_MESSAGES[code]) for code in reasons], stats
+        return reasons, stats
+
+
+def _reason(code: str, norm: Normalised, spans: list[tuple[int, int]]) -> ReviewReason:
+    return ReviewReason(code, REVIEW_MESSAGES[code], _evidence(norm, spans))
+
+
+def _one_per_code(reasons: list[ReviewReason]) -> list[ReviewReason]:
+    """One reason per code (auto-fail once per label), their evidence joined."""
+    merged: dict[tuple[str, str], ReviewReason] = {}
+    for reason in reasons:
+        key = (reason.code, reason.message)
+        earlier = merged.get(key)
+        if earlier is None:
+            merged[key] = reason
+        elif reason.evidence:
+            joined = tuple(sorted(set(earlier.evidence) | set(reason.evidence)))
+            merged[key] = earlier._replace(evidence=joined)
+    return list(merged.values())
+
+
+def _looks_pasted(typing: TypingSignals | None, content_chars: int) -> bool:
+    """Most of the reply came by paste, or it arrived faster than a person types."""
+    if typing is None or content_chars < PASTE_MIN_CHARS:
+        return False
+    if typing.pasted_chars >= PASTED_SHARE * content_chars:
+        return True
+    if typing.elapsed_ms is not None:
+        minutes = max(typing.elapsed_ms, 1) / 60000
+        return content_chars / minutes > MAX_CHARS_PER_MINUTE
+    return False
+
+
+def _confidence(
+    total: int, pass_mark: int, capped: bool, covers_met: int, content: str, stats: dict[str, Any],
+) -> float:
+    """0–1: how far the verdict is from the pass line, on how much evidence, in the language the engine reads."""
+    if capped:
+        return 0.9  # a guard or a gaming check decided, and says why
+    distance = abs(total - pass_mark)
+    confidence = min(1.0, 0.3 + distance / 20)
+    if distance <= BORDERLINE_POINTS:
+        confidence = min(confidence, 0.45)
+    if total >= pass_mark and covers_met <= 1:
+        confidence = min(confidence, 0.4)  # a pass on one piece of evidence
+    letters = _LETTER.findall(content)
+    if letters and len(_CJK.findall(content)) < 0.6 * len(letters):
+        confidence = min(confidence, 0.3)  # mostly another script or language: the lexicon is Chinese
+    return confidence
+
+
+def _explain(spec: _Spec, hits: list[_Hits], text: str, mask: bytearray | None) -> list[str]:
+    """Why the phrases a covers criterion found did not count."""
+    lines = []
+    for i in spec.units:
+        unit_hits = hits[i]
+        for start, end, negator in unit_hits.negated:
+            lines.append(f"{spec.key}: 「{text[start:end]}」被「{negator}」否定,不计分")
+        if mask is not None:
+            for start, end in unit_hits.unnegated:
+                if mask.find(0, start, end) == -1:
+                    lines.append(f"{spec.key}: 「{text[start:end]}」照抄自买家的话,不计分")
+        for start, end in unit_hits.contrary:
+            lines.append(f"{spec.key}: 「{text[start:end]}」说的正相反,不计分")
+    return lines
 
 
 def _scan_all(
-    units: tuple[tuple[re.Pattern[str], bool], ...], text: str, mask: bytearray | None, breaks: frozenset[int],
+    units: tuple[_Unit, ...], text: str, mask: bytearray | None, breaks: frozenset[int], clause_ids: list[int],
 ) -> list[_Hits]:
-    """Every match of every unit's phrases, sorted into found, unnegated and valid."""
+    """Every match of every unit's phrases and word forms, sorted into found, unnegated and valid."""
     hits = []
-    for regex, negatable in units:
-        first = regex.search(text)
-        if first is None:  # most units: one C call, no iterator
+    for unit in units:
+        spans: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [
+            (m.start(), m.end(), ()) for m in unit.regex.finditer(text)
+        ]
+        if unit.word_phrases:
+            spans += _word_matches(unit, text, clause_ids, {(s, e) for s, e, _ in spans})
+        contrary = [m.span() for m in unit.contrary.finditer(text)] if unit.contrary is not _NEVER else []
+        if contrary:
+            contrary = [span for span in contrary if negation_of(text, span[0], span[1], breaks) is None]
+        if not spans and not contrary:  # most units
             hits.append(_NO_HITS)
             continue
-        found = [first.span()]
-        found += [match.span() for match in regex.finditer(text, first.end())]
-        unnegated = [span for span in found if not is_negated(text, span[0], breaks)] if negatable else found
+        found = [(s, e) for s, e, _ in spans]
+        unnegated: _Spans = []
+        negated: list[tuple[int, int, str]] = []
+        for start, end, skip in spans:
+            negator = negation_of(text, start, end, breaks, skip) if unit.negatable else None
+            if negator is None:
+                unnegated.append((start, end))
+            else:
+                negated.append((start, end, negator))
         if mask is None:
-            hits.append(_new_tuple(_Hits, (found, unnegated, unnegated)))
+            valid = unnegated
         else:
             # A match lying wholly inside text copied from the buyer earns nothing.
             valid = [span for span in unnegated if mask.find(0, span[0], span[1]) != -1]
-            hits.append(_new_tuple(_Hits, (found, unnegated, valid)))
+        hits.append(_new_tuple(_Hits, (found, unnegated, valid, negated, contrary)))
     return hits
+
+
+def _word_matches(
+    unit: _Unit, text: str, clause_ids: list[int], seen: set[tuple[int, int]],
+) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
+    """Spans where every word of a multi-word phrase stands in one clause, in any order."""
+    by_clause: dict[int, list[tuple[int, int, str]]] = {}
+    for match in unit.word_regex.finditer(text):
+        by_clause.setdefault(clause_ids[match.start()], []).append((match.start(), match.end(), match.group()))
+    if not by_clause:
+        return []
+    found = []
+    for words in unit.word_phrases:
+        for clause_words in by_clause.values():
+            if len(clause_words) < len(words):
+                continue
+            picked: list[tuple[int, int]] = []
+            for choices in words:
+                pick = next((
+                    (s, e) for s, e, word in clause_words if word in choices and (s, e) not in picked
+                ), None)
+                if pick is None:
+                    break
+                picked.append(pick)
+            else:
+                span = (min(s for s, _ in picked), max(e for _, e in picked))
+                if span not in seen and not any(a <= span[0] and span[1] <= b for a, b in seen):
+                    seen.add(span)
+                    found.append((span[0], span[1], tuple(sorted(picked))))
+    return found
 
 
 def _merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -437,6 +693,9 @@ def _compiled_for(rubric: Rubric, lexicon: Lexicon) -> CompiledRubric:
 
 def score_reply(
     reply: str, rubric: Rubric, lexicon: Lexicon, *, buyer_text: str = "", topic_text: str = "",
+    typing: TypingSignals | None = None, explain: bool = False,
 ) -> ScoreResult:
     """Score a reply against a rubric with the concepts of a lexicon."""
-    return _compiled_for(rubric, lexicon).score(reply, buyer_text=buyer_text, topic_text=topic_text)
+    return _compiled_for(rubric, lexicon).score(
+        reply, buyer_text=buyer_text, topic_text=topic_text, typing=typing, explain=explain,
+    )

@@ -10,6 +10,7 @@ from .common_chars import COMMON_CHARS
 from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, content_only, normalise
 from .types import Rubric
+from .words import FILLER_WORDS, tag
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
 COPIED_RATIO_LIMIT = 0.6
@@ -27,6 +28,19 @@ STUFFING_OTHER_RATIO = 0.1
 STUFFING_MIN_SEGMENTS = 3
 STUFFING_SEGMENT_SHARE = 0.8
 STUFFING_SEGMENT_SLACK = 1  # uncovered, non-glue characters a keyword segment may hold
+# Structure (any rubric, any phrases): pieces between separators that hold no glue word and are short are
+# fragments, as keyword lists are; nouns the scenario and the lexicon never use are unrelated, as padding
+# and replies about something else are.
+FRAGMENT_MAX_CHARS = 8
+FRAGMENT_MIN_PIECES = 4
+FRAGMENT_SHARE = 0.6
+UNRELATED_MIN_NOUNS = 3
+PADDED_UNRELATED_SHARE = 0.6
+PADDED_PIECE_CHARS = 10  # padding keeps each piece short: a keyword and a word or two around it
+OFF_TOPIC_FLUENT_CHARS = 15
+OFF_TOPIC_UNRELATED = 0.6  # with at most OFF_TOPIC_MET_SHARE of the covers weight met
+OFF_TOPIC_MET_SHARE = 0.34
+OFF_TOPIC_UNRELATED_NONE_MET = 0.3  # with nothing met at all
 
 # Characters that glue a real sentence together; a list of keywords has almost none outside its keywords.
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲")
@@ -139,6 +153,88 @@ def topic_overlap(content: str, bigrams: frozenset[str]) -> float:
     if not own:
         return 0.0
     return len(own & bigrams) / len(own)
+
+
+def topic_words(topic_text: str) -> frozenset[str]:
+    """The words of the scenario's texts, for telling related words from unrelated ones."""
+    return frozenset(word for word, _ in tag(normalise(topic_text).text) if len(word) > 1 or "\u4e00" <= word <= "\u9fff")
+
+
+class StructureFeatures(NamedTuple):
+    """Numbers behind the structural stuffing verdict and the unrelated-words measure."""
+
+    fragments: int  # pieces (between separators, of two or more content characters)
+    fragment_share: float  # share of them with no glue word, short: keywords rather than clauses
+    unrelated_share: float  # share of the reply's own nouns the scenario never uses
+    padded: bool  # most pieces with a phrase match also carry unrelated nouns
+
+    @property
+    def is_stuffing(self) -> bool:
+        """Keywords in a list, or keywords padded with unrelated words."""
+        if self.fragments >= FRAGMENT_MIN_PIECES and self.fragment_share >= FRAGMENT_SHARE:
+            return True
+        return self.padded
+
+
+def _pieces(text: str, breaks: frozenset[int]) -> list[tuple[int, int]]:
+    """(start, end) of the stretches between clause boundaries and removed white space."""
+    pieces = []
+    start = 0
+    for i, char in enumerate(text):
+        if i in breaks and i > start:
+            pieces.append((start, i))
+            start = i
+        if char in BOUNDARY_CHARS:
+            if i > start:
+                pieces.append((start, i))
+            start = i + 1
+    if start < len(text):
+        pieces.append((start, len(text)))
+    return pieces
+
+
+def structure_features(
+    text: str, breaks: frozenset[int], covered: list[tuple[int, int]], related: frozenset[str],
+) -> StructureFeatures:
+    """How much of the reply is short glue-less pieces, and how much of it talks of unrelated things."""
+    counted = fragments = 0
+    padded_pieces = matched_pieces = 0
+    nouns = unrelated = 0
+    piece_chars = 0
+    for start, end in _pieces(text, breaks):
+        piece = text[start:end]
+        content = content_only(piece)
+        if len(content) < 2:
+            continue
+        counted += 1
+        piece_chars += len(content)
+        if len(content) <= FRAGMENT_MAX_CHARS and _FUNCTION.search(piece) is None:
+            fragments += 1
+        if not related:
+            continue
+        has_match = any(s < end and start < e for s, e in covered)
+        piece_unrelated = 0
+        position = start
+        for word, pos in tag(piece):
+            word_start = text.find(word, position, end)
+            position = word_start + len(word) if word_start >= 0 else position
+            if not pos.startswith("n") or len(word) < 2 or word in FILLER_WORDS:
+                continue
+            if word_start >= 0 and any(s < word_start + len(word) and word_start < e for s, e in covered):
+                continue  # the phrase match itself
+            nouns += 1
+            if word not in related:
+                unrelated += 1
+                piece_unrelated += 1
+        if has_match:
+            matched_pieces += 1
+            padded_pieces += piece_unrelated > 0
+    unrelated_share = unrelated / nouns if nouns >= UNRELATED_MIN_NOUNS else 0.0
+    padded = (
+        matched_pieces >= 3 and piece_chars <= PADDED_PIECE_CHARS * counted and padded_pieces / matched_pieces >= PADDED_UNRELATED_SHARE
+        and unrelated_share >= PADDED_UNRELATED_SHARE
+    )
+    return StructureFeatures(counted, fragments / counted if counted else 0.0, unrelated_share, padded)
 
 
 class GibberishFeatures(NamedTuple):

@@ -1,10 +1,18 @@
-"""Text normalisation for matching Chinese replies, with a map back to the original offsets, and negation.
+"""Text preparation for matching Chinese replies, with a map back to the original offsets, and negation.
 
-Negation: a phrase is negated when an odd number of negators stand before it in the same clause, within
-six characters. Words in NON_NEGATORS hold a negator character but negate nothing (不好意思, 别家, 特别,
-对不起), and A-not-A questions (能不能, 有没有) ask rather than negate. So 不会给您补发 negates 补发,
-不会不给您补发 does not (two negators), and 我们不会不管您的补发 does: 不管 is not a negator, which leaves
-one (不会). Phrases that begin with a negator (不用担心) are matched as written.
+Normalisation, in this order, one character in for at most one character out so that every position
+can be mapped back into the raw reply: traditional characters become simplified (OpenCC's `t2s`
+table), format characters (zero-width spaces and joiners, soft hyphens, BOMs) are dropped, NFKC folds
+full-width forms to plain ones, letters are lower-cased, and white space is dropped (a run holding a
+newline becomes one newline, other runs are remembered as `breaks`).
+
+Negation works by scope. A negator governs the rest of its clause after it, until a word that opens a
+new proposition inside the clause (的话, 也能, 可以, 就, 但, 所以 …): 不会给您退 and 没法帮您联系快递
+are negated, 不满意可以退 and 没绑卡也能付 are not. A negator right after a phrase negates it when it is
+what the clause says about the phrase (八折给不了, 赠品这期也不送了, 退款是不可能的). Two negators cancel
+(不会不给您退). Words that hold a negator character but negate nothing (不好意思, 没问题, 别家) are not
+negators, nor are A-not-A questions (能不能, 有没有) and rhetorical forms (这不就是, 不排除, 难道),
+so a negator never hides what an avoid criterion forbids.
 """
 from __future__ import annotations
 
@@ -16,21 +24,37 @@ from typing import NamedTuple
 # Clause boundaries after normalisation (full-width punctuation has become ASCII by then).
 BOUNDARY_CHARS = ",。!?;、~…:.\n—｡〜"
 GAP_MAX = 6
-NEGATION_WINDOW = 6
 
 # Longest first so that 不可以 is read as one negator, not 不 followed by 可以.
-NEGATORS = ("不可以", "没有", "无法", "不能", "不会", "不予", "不给", "不", "没", "别", "未")
-# Words that hold a negator character but negate nothing that follows them.
+NEGATORS = ("不可以", "没有", "无法", "不能", "不会", "不予", "不给", "没法", "不", "没", "别", "未", "无")
+# Negators of necessity: after a phrase they free the buyer of something (补发不收运费, 退货不需要您出),
+# they do not deny the phrase.
+NECESSITY_NEGATORS = ("不需要", "不用", "不必", "无需", "不收", "不另收", "免")
+# Words that hold a negator character but negate nothing that follows them. Rhetorical forms are here
+# too: 这不就是你的问题 asserts the problem is the buyer's.
 NON_NEGATORS = (
     "不好意思", "不用担心", "不用着急", "不客气", "不要紧", "不仅", "不但", "不管", "不论", "不错", "不少",
     "不过", "不止", "不只", "不光", "不妨", "不如", "不断", "不停", "不久", "不然", "不定期", "不同", "不限",
     "不得不", "没关系", "没问题", "没错", "别客气", "别担心", "别着急", "别急", "别家", "别的", "别人", "别处",
     "别样", "别致", "别墅", "未来", "对不起", "差不多", "了不起", "少不了", "免不了", "说不定", "忍不住",
     "来不及", "恨不得", "要不然", "特别", "区别", "分别", "告别", "差别", "级别", "类别", "个别", "识别", "性别",
-    "辨别", "鉴别", "埋没", "出没",
+    "辨别", "鉴别", "埋没", "出没", "无论", "无门槛", "无理由", "无忧", "无损", "毫无疑问", "并无", "无误",
+    "这不就是", "不就是", "不就", "不排除", "难道不", "岂不", "何不", "还不是", "不也是", "不都是",
+    "无语", "不耐烦", "不靠谱", "不至于",
 )
-NEGATOR_CHARS = frozenset(word[0] for word in NEGATORS)
+# Inside a clause these open a new proposition, which the negator before them does not govern.
+SCOPE_ENDS = (
+    "的话", "也能", "也可以", "也会", "也是", "都能", "都可以", "都会", "可以", "就能", "就可以", "就会", "就",
+    "才", "但", "而是", "只是", "还是", "所以", "因此", "那么", "照样", "一样",
+)
+# After a phrase, a negator says something about the phrase only when little follows it in the clause.
+POST_NEGATION_GAP = 8
+POST_NEGATION_TAIL = 1
+_PARTICLES = frozenset("了哦呢啦的呀吧哈喔噢嘛啊呗哟")
+
+NEGATOR_CHARS = frozenset(word[0] for word in NEGATORS + NECESSITY_NEGATORS)
 _NEGATOR_CHAR = re.compile("[" + "".join(sorted(NEGATOR_CHARS)) + "]")
+_SCOPE_END = re.compile("|".join(map(re.escape, sorted(SCOPE_ENDS, key=len, reverse=True))))
 # For each negator character, the non-negator words holding it and where in the word it stands.
 _NON_NEGATORS_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
     char: tuple(
@@ -39,10 +63,18 @@ _NON_NEGATORS_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
     for char in NEGATOR_CHARS
 }
 
-
+# Format characters (Unicode category Cf: zero-width space, joiners, BOM, soft hyphen …) are invisible;
+# inside a word they hide it from a plain substring search.
 _GUARD = "\ue000"  # private-use stand-in for …, which NFKC would expand to three dots
 _WHITESPACE = re.compile(r"\s+")
 _NON_CONTENT = re.compile(r"[\W_]+")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # a text library the engine may use (see tests/trainer/test_foundation.py)
+
+    return opencc.OpenCC("t2s")
 
 
 class Normalised(NamedTuple):
@@ -51,6 +83,8 @@ class Normalised(NamedTuple):
     text: str
     offsets: tuple[int, ...] | None  # None when normalisation kept every position
     breaks: frozenset[int]  # positions in `text` where removed white space stood before
+    hidden_split: bool = False  # a format character stood between two letters of a word
+    traditional: bool = False  # some characters were traditional and were converted
 
     def original_span(self, start: int, end: int) -> tuple[int, int]:
         """Offsets in the original string of the normalised range [start, end)."""
@@ -78,11 +112,46 @@ def fold(text: str) -> str:
     return folded.replace(_GUARD, "…") if guarded else folded
 
 
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones, one character for one."""
+    if text.isascii():
+        return text
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    # A phrase conversion changed the length: convert character by character instead.
+    return "".join(c if len(c := _t2s().convert(ch)) == 1 else ch for ch in text)
+
+
+def _is_letter(char: str) -> bool:
+    return char.isalnum()
+
+
+def _drop_format_chars(text: str) -> tuple[str, list[int] | None, bool]:
+    """Text without Cf characters, the kept positions (None when nothing went), and whether one split a word."""
+    if text.isascii() or not any(unicodedata.category(ch) == "Cf" for ch in text):
+        return text, None, False
+    kept: list[int] = []
+    split = False
+    for i, ch in enumerate(text):
+        if unicodedata.category(ch) == "Cf":
+            before = text[kept[-1]] if kept else ""
+            after = next((c for c in text[i + 1:] if unicodedata.category(c) != "Cf"), "")
+            split = split or (bool(before) and bool(after) and _is_letter(before) and _is_letter(after))
+            continue
+        kept.append(i)
+    return "".join(text[i] for i in kept), kept, split
+
+
 def normalise(text: str) -> Normalised:
-    """Fold the text and drop white space; a run of white space holding a newline becomes one newline."""
-    folded = fold(text)
+    """Simplify, drop format characters, fold, and drop white space (a run holding a newline becomes one)."""
+    converted = simplified(text)
+    traditional = converted != text
+    visible, kept, hidden_split = _drop_format_chars(converted)
+    folded = fold(visible)
     if not _WHITESPACE.search(folded):
-        return Normalised(folded, None, frozenset())
+        offsets = tuple(kept) if kept is not None else None
+        return Normalised(folded, offsets, frozenset(), hidden_split, traditional)
     pieces: list[str] = []
     offsets: list[int] = []
     breaks: set[int] = set()
@@ -100,12 +169,14 @@ def normalise(text: str) -> Normalised:
         position = end
     pieces.append(folded[position:])
     offsets.extend(range(position, len(folded)))
-    return Normalised("".join(pieces), tuple(offsets), frozenset(breaks))
+    if kept is not None:
+        offsets = [kept[i] for i in offsets]
+    return Normalised("".join(pieces), tuple(offsets), frozenset(breaks), hidden_split, traditional)
 
 
 def normalise_phrase(phrase: str) -> str:
-    """A phrase as the matcher sees it: folded, without white space."""
-    return _WHITESPACE.sub("", fold(phrase))
+    """A phrase as the matcher sees it: simplified, folded, without white space."""
+    return _WHITESPACE.sub("", fold(simplified(phrase)))
 
 
 def content_only(text: str) -> str:
@@ -113,7 +184,7 @@ def content_only(text: str) -> str:
     return _NON_CONTENT.sub("", text)
 
 
-def clause_start(text: str, position: int, limit: int) -> int:
+def clause_start(text: str, position: int, limit: int = 0) -> int:
     """First index of the clause holding `position`, looking back no further than `limit`."""
     index = position - 1
     while index >= limit:
@@ -123,45 +194,120 @@ def clause_start(text: str, position: int, limit: int) -> int:
     return limit
 
 
+def clause_end(text: str, position: int) -> int:
+    """Index just past the clause holding `position` (the boundary character, or the end)."""
+    index = position
+    while index < len(text) and text[index] not in BOUNDARY_CHARS:
+        index += 1
+    return index
+
+
 def _non_negator_end(text: str, index: int) -> int:
     """End of the non-negator word whose negator character is at `index`, or -1 when it is a real negator."""
     char = text[index]
     # A-not-A questions (能不能, 有没有, 可不可以) ask; they do not negate.
     if 0 < index < len(text) - 1 and text[index - 1] == text[index + 1]:
         return index + 1
-    for word, position in _NON_NEGATORS_BY_CHAR[char]:
+    for word, position in _NON_NEGATORS_BY_CHAR.get(char, ()):
         start = index - position
         if start >= 0 and text.startswith(word, start):
             return start + len(word)
     return -1
 
 
-def is_negated(text: str, start: int, breaks: frozenset[int] = frozenset()) -> bool:
-    """True when an odd number of negators stand in the same clause within six characters before `start`.
+def negator_at(text: str, index: int) -> tuple[str, int] | None:
+    """The real negator starting at `index` and its end, or None (not a negator, or a non-negator word)."""
+    if text[index] not in NEGATOR_CHARS or _non_negator_end(text, index) >= 0:
+        return None
+    for word in NECESSITY_NEGATORS + NEGATORS:
+        if text.startswith(word, index):
+            return word, index + len(word)
+    return None
 
-    White space the normaliser removed (`breaks`) also ends a clause here: "未穿 非质量问题" lists two
-    things, and the 未 of the first does not negate the second.
+
+def _rhetorical_question(text: str, start: int) -> bool:
+    """A clause that asks 不是…吗 / 没…吗 back at the buyer asserts what it seems to deny."""
+    end = clause_end(text, start)
+    tail = text[start:end].rstrip("了哦呀啦哈~")
+    return tail.endswith(("吗", "么")) or (end < len(text) and text[end] == "?" and "难道" in text[start:end])
+
+
+def negation_before(text: str, start: int, low: int, skip: tuple[tuple[int, int], ...] = ()) -> str | None:
+    """The negator governing `start` from the same clause before it (None when none or an even number).
+
+    `low` is where the clause starts; spans in `skip` are the matched words themselves, whose negator
+    characters were written by the author and so do not count.
     """
-    low = max(0, start - NEGATION_WINDOW)
     if _NEGATOR_CHAR.search(text, low, start) is None:  # the usual case, decided without a Python loop
-        return False
-    if breaks:
-        low = max([low, *(mark for mark in breaks if mark <= start)])
-    index = clause_start(text, start, low)
-    count = 0
+        return None
+    active: list[str] = []
+    index = low
     while index < start:
-        if text[index] not in NEGATOR_CHARS:
-            index += 1
+        inside = next((end for s, end in skip if s <= index < end), None)
+        if inside is not None:
+            index = inside
             continue
-        end = _non_negator_end(text, index)
-        if end >= 0:
+        scope_end = _SCOPE_END.match(text, index)
+        if scope_end is not None and active:
+            active.clear()
+            index = scope_end.end()
+            continue
+        found = negator_at(text, index) if text[index] in NEGATOR_CHARS else None
+        if found is None:
+            if text[index] in NEGATOR_CHARS:
+                end = _non_negator_end(text, index)
+                index = end if end > index else index + 1
+            else:
+                index += 1
+            continue
+        word, end = found
+        if word in ("不", "没") and _rhetorical_question(text, index):
             index = end
             continue
-        for word in NEGATORS:
-            if text.startswith(word, index):
-                count += 1
-                index += len(word)
-                break
-        else:  # 无 without 法
-            index += 1
-    return count % 2 == 1
+        active.append(word)
+        index = end
+    return active[-1] if len(active) % 2 == 1 else None
+
+
+def negation_after(text: str, end: int) -> str | None:
+    """A negator right after a phrase that says the phrase does not happen (八折给不了, 赠品也不送了)."""
+    limit = clause_end(text, end)
+    index = end
+    while index < limit and index - end <= POST_NEGATION_GAP:
+        if _SCOPE_END.match(text, index) is not None and not text.startswith("就是", index):
+            return None
+        found = negator_at(text, index) if text[index] in NEGATOR_CHARS else None
+        if found is not None:
+            word, after = found
+            if word in NECESSITY_NEGATORS:
+                return None
+            tail = sum(1 for ch in text[after:limit] if ch.isalnum() and ch not in _PARTICLES)
+            if tail <= POST_NEGATION_TAIL and not _rhetorical_question(text, index):
+                return word
+            return None
+        index += 1
+    return None
+
+
+def negation_of(
+    text: str, start: int, end: int, breaks: frozenset[int] = frozenset(), skip: tuple[tuple[int, int], ...] = (),
+) -> str | None:
+    """The negator that denies the phrase at [start, end), before or after it in its clause, or None."""
+    low = clause_start(text, start)
+    if breaks:
+        # White space the normaliser removed also ends a clause here: "未穿 非质量问题" lists two things.
+        low = max([low, *(mark for mark in breaks if mark <= start)])
+    before = negation_before(text, start, low, skip)
+    if before is not None:
+        return before
+    return negation_after(text, end)
+
+
+def is_negated(text: str, start: int, breaks: frozenset[int] = frozenset(), end: int | None = None) -> bool:
+    """True when a negator in the same clause denies what starts at `start` (see the module docstring)."""
+    low = clause_start(text, start)
+    if breaks:
+        low = max([low, *(mark for mark in breaks if mark <= start)])
+    if negation_before(text, start, low) is not None:
+        return True
+    return end is not None and negation_after(text, end) is not None

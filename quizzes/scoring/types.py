@@ -15,6 +15,14 @@ REVIEW_OFF_TOPIC = "off_topic"
 REVIEW_TOO_SHORT = "too_short"
 REVIEW_RUDE = "rude"
 REVIEW_AUTO_FAIL = "auto_fail"
+REVIEW_SARCASM = "sarcasm"
+REVIEW_BLAME = "blame_buyer"
+REVIEW_RHETORICAL = "rhetorical_question"
+REVIEW_FACT_MISMATCH = "fact_mismatch"
+REVIEW_CONTRADICTS = "contradicts_rubric"
+REVIEW_HIDDEN_CHARACTERS = "hidden_characters"
+REVIEW_LOW_CONFIDENCE = "low_confidence"
+REVIEW_PASTED = "pasted"
 
 REVIEW_MESSAGES = {
     REVIEW_COPIED_BUYER: "回复大部分是照抄买家的原话,照抄的部分不计分。",
@@ -24,7 +32,23 @@ REVIEW_MESSAGES = {
     REVIEW_TOO_SHORT: "回复太短,没有把事情说清楚。",
     REVIEW_RUDE: "回复里出现了粗鲁或辱骂的说法。",
     REVIEW_AUTO_FAIL: "触犯了一票否决项:{label}。",
+    REVIEW_SARCASM: "回复里有讽刺或阴阳怪气的说法。",
+    REVIEW_BLAME: "回复在责怪或怀疑买家。",
+    REVIEW_RHETORICAL: "回复在反问买家。",
+    REVIEW_FACT_MISMATCH: "回复里说的数字、时间或快递和情景里的事实对不上。",
+    REVIEW_CONTRADICTS: "回复否认了本该告诉买家的内容。",
+    REVIEW_HIDDEN_CHARACTERS: "回复里有夹在字中间的隐藏字符。",
+    REVIEW_LOW_CONFIDENCE: "自动评分把握不大,请主管看一下。",
+    REVIEW_PASTED: "回复大部分是粘贴进来的,或输入速度超出了人能打字的速度。",
 }
+# Reasons that say the reply is not a real answer, or says something a shop must never send: they cap
+# the total below the pass mark. The others only route the reply to a supervisor first.
+CAPPING_REASONS = frozenset({
+    REVIEW_COPIED_BUYER, REVIEW_KEYWORD_STUFFING, REVIEW_GIBBERISH, REVIEW_OFF_TOPIC, REVIEW_TOO_SHORT, REVIEW_RUDE,
+    REVIEW_AUTO_FAIL, REVIEW_SARCASM, REVIEW_BLAME, REVIEW_RHETORICAL, REVIEW_FACT_MISMATCH, REVIEW_CONTRADICTS,
+})
+# A capped total stays in the lowest grade band (supervisors grade such replies 0).
+CAPPED_TOTAL = 35
 
 
 @dataclass(frozen=True)
@@ -35,6 +59,9 @@ class Concept:
     label: str
     phrases: tuple[str, ...]
     negatable: bool = True
+    # Phrases that say the opposite without a negator (运费您自己出 against "the shop pays the freight"):
+    # found in a reply, they cost the criterion that asks for the concept.
+    contrary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,8 @@ class Rubric:
 
     criteria: tuple[Criterion, ...]
     pass_mark: int
+    # Facts of the scenario beyond its context (e.g. "退款时效: 1-3个工作日"), for the fact check.
+    facts: tuple[str, ...] = ()
 
 
 # Results are named tuples rather than dataclasses: scoring makes many of them per reply and tuples are
@@ -84,10 +113,14 @@ class Span(NamedTuple):
 
 
 class ReviewReason(NamedTuple):
-    """Why a reply needs a human to look at it."""
+    """Why a reply needs a human to look at it, and where in the reply (original offsets)."""
 
     code: str
     message: str
+    evidence: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"code": self.code, "message": self.message, "evidence": [[s.start, s.end] for s in self.evidence]}
 
 
 class CriterionResult(NamedTuple):
@@ -118,6 +151,8 @@ class ScoreResult(NamedTuple):
     review_reasons: tuple[ReviewReason, ...]
     criteria: tuple[CriterionResult, ...]
     stats: dict[str, Any]
+    confidence: float = 1.0  # 0–1: how sure the engine is that a supervisor would agree
+    diagnostics: tuple[str, ...] = ()  # with explain=True: why phrases did or did not count
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able form: spans as [start, end] pairs, ratios rounded to three places."""
@@ -125,7 +160,16 @@ class ScoreResult(NamedTuple):
             "total": self.total,
             "passed": self.passed,
             "needs_review": self.needs_review,
-            "review_reasons": [reason._asdict() for reason in self.review_reasons],
+            "review_reasons": [reason.to_dict() for reason in self.review_reasons],
+            "confidence": self.confidence,
             "criteria": [criterion.to_dict() for criterion in self.criteria],
             "stats": {key: round(value, 3) if isinstance(value, float) else value for key, value in self.stats.items()},
+            **({"diagnostics": list(self.diagnostics)} if self.diagnostics else {}),
         }
+
+
+class TypingSignals(NamedTuple):
+    """How the reply was typed, as the server saw it: for the paste and speed check."""
+
+    elapsed_ms: int | None = None  # page served → submit received, measured by the server
+    pasted_chars: int = 0  # characters that arrived by paste events (reported by the page)

@@ -1,0 +1,174 @@
+"""Facts a reply states, checked against what the scenario says: amounts, times, durations, shares, couriers.
+
+A reply that tells the buyer a refund takes three months, that only half is refunded, or that the
+parcel went with 中通 when the scenario says 申通, states something the shop never said. The check is
+deliberately narrow: a quantity counts only with a unit (元, 天, 小时, 折, %, 点, 码 …); it contradicts
+the scenario when the scenario's own texts (context, turns, model answer and declared facts) give
+quantities of the same kind and none of them, nor a sum or difference of two of them, is that value.
+A promise about the agent's own speed (两小时内回复您) is not a fact of the scenario and is not checked.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?:点[一二三四五六七八九])?|半)"
+
+# kind → unit pattern (after the number). The order matters: 个工作日 before 日, 分钟 before 分.
+_UNIT_KINDS: tuple[tuple[str, str], ...] = (
+    ("money", r"(?:块钱|元钱|元|块|rmb)"),
+    ("days", r"(?:个工作日|个自然日|工作日|天)"),
+    ("weeks", r"(?:个星期|个礼拜|周(?![末年边到]))"),
+    ("months", r"(?:个月)"),
+    ("hours", r"(?:个小时|小时|个钟头|钟头)"),
+    ("minutes", r"(?:分钟)"),
+    ("percent", r"(?:%|折(?![扣叠腾])|成(?![本功为交品色]))"),
+    ("clock", r"(?:点钟|点(?!点))"),
+    ("size", r"(?:码)"),
+)
+_QUANTITY = re.compile(
+    r"(?P<pre>[¥￥]|满)?(?P<num>" + _NUMBER + r")(?:[-~到至](?P<high>" + _NUMBER + r"))?"
+    r"(?P<unit>" + "|".join(f"(?P<{kind}>{unit})" for kind, unit in _UNIT_KINDS) + r")?"
+)
+# A promise about the agent's own speed or a deadline the agent sets: not a fact of the scenario.
+_PROMISE_REPLY = re.compile(r".{0,3}(?:回复|答复|回您|联系您|给您答复|给您回|处理好)")
+_PROMISE_DEADLINE = re.compile(r"[内前]|之内|以内|之前|左右")
+_PROMISE_BEFORE = ("最晚", "最迟", "不超过", "保证")
+# 两三天, 三四十块: neighbouring numerals give an estimate, not a fact to check.
+_ESTIMATE = re.compile(r"[一二两三四五六七八九][二三四五六七八九]十?|几")
+# 28、29、30码: every number of the list has the unit written after the last.
+_LISTED = re.compile(r"(\d+(?:\.\d+)?)(?=(?:\s*[、,/和或及]\s*\d+(?:\.\d+)?)+\s*(码|元|块|天|%))")
+COURIERS = ("顺丰", "中通", "圆通", "韵达", "申通", "邮政", "ems", "京东快递", "京东物流", "极兔", "德邦", "百世", "天天快递")
+_COURIER = re.compile("|".join(COURIERS))
+_HALF = re.compile(r"一半|半价|对半")
+# Durations are compared in days so that 两周 and 14天 agree.
+_IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
+
+
+class Quantity(NamedTuple):
+    kind: str
+    value: float
+    start: int
+    end: int
+
+
+class FactMismatch(NamedTuple):
+    """A stated fact the scenario does not back, at [start, end) of the normalised reply."""
+
+    kind: str
+    start: int
+    end: int
+    stated: str
+
+
+def chinese_number(text: str) -> float | None:
+    """The value of a number written in digits or Chinese numerals (十五, 两百, 三点五, 半)."""
+    if not text:
+        return None
+    if text[0].isdigit():
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    if text == "半":
+        return 0.5
+    if "点" in text:
+        whole, _, fraction = text.partition("点")
+        base = chinese_number(whole)
+        return None if base is None else base + _DIGITS.get(fraction, 0) / 10
+    total = 0
+    current = 0
+    for ch in text:
+        if ch in _DIGITS:
+            current = _DIGITS[ch]
+        elif ch in _UNITS:
+            total += (current or 1) * _UNITS[ch]
+            current = 0
+        else:
+            return None
+    return float(total + current)
+
+
+def quantities(text: str) -> list[Quantity]:
+    """Every number with a unit in a normalised text (both ends of a range such as 1-3个工作日)."""
+    found: list[Quantity] = []
+    for match in _QUANTITY.finditer(text):
+        kind = next((k for k, _ in _UNIT_KINDS if match.group(k)), None)
+        if kind is None and match.group("pre"):
+            kind = "money"  # ¥168, 满199
+        if kind is None:
+            continue
+        start = match.start()
+        if start and text[start - 1] == "第":
+            continue  # an ordinal (第二天 is the next day, not two days)
+        numbers = [match.group("num")] + ([match.group("high")] if match.group("high") else [])
+        if _ESTIMATE.fullmatch(numbers[0]) or text[max(0, start - 2):start] in _PROMISE_BEFORE:
+            continue
+        if kind == "clock" and numbers[-1] in ("一", "半"):
+            continue  # 一点 is "a little" far more often than one o'clock
+        if kind == "money" and numbers[-1] == "一" and text.startswith("块儿", match.start("unit")):
+            continue  # 一块儿 = together
+        for number in numbers:
+            value = chinese_number(number)
+            if value is None:
+                continue
+            unit_kind = kind
+            if kind == "percent" and match.group("percent") == "折":
+                value *= 10 if value < 10 else 1  # 9.5折 = 95 %, 八折 = 80 %
+            elif kind == "percent" and match.group("percent") == "成":
+                value *= 10
+            if kind in _IN_DAYS:
+                value, unit_kind = value * _IN_DAYS[kind], "duration"
+            found.append(Quantity(unit_kind, value, start, match.end()))
+    units = {"码": "size", "元": "money", "块": "money", "天": "duration", "%": "percent"}
+    for match in _LISTED.finditer(text):
+        found.append(Quantity(units[match.group(2)], float(match.group(1)), match.start(), match.end()))
+    for match in _HALF.finditer(text):
+        found.append(Quantity("percent", 50.0, match.start(), match.end()))
+    return found
+
+
+class FactSheet(NamedTuple):
+    """What the scenario says, by kind of quantity, and the couriers it names."""
+
+    values: dict[str, frozenset[float]]
+    couriers: frozenset[str]
+
+
+@lru_cache(maxsize=512)
+def fact_sheet(source: str) -> FactSheet:
+    """The quantities and couriers of a scenario's normalised texts (cached: scenario texts repeat)."""
+    values: dict[str, set[float]] = {}
+    for quantity in quantities(source):
+        values.setdefault(quantity.kind, set()).add(quantity.value)
+    widened: dict[str, frozenset[float]] = {}
+    for kind, numbers in values.items():
+        more = set(numbers)
+        if kind in ("money", "duration", "hours"):
+            ordered = sorted(numbers)
+            more |= {round(a + b, 2) for a in ordered for b in ordered}
+            more |= {round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
+        widened[kind] = frozenset(more)
+    return FactSheet(widened, frozenset(_COURIER.findall(source)))
+
+
+def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
+    """Facts stated in the reply that the scenario contradicts."""
+    found: list[FactMismatch] = []
+    for quantity in quantities(text):
+        known = sheet.values.get(quantity.kind)
+        if not known or quantity.value in known:
+            continue
+        if _PROMISE_REPLY.match(text, quantity.end):
+            continue  # 三天内给您答复: the agent's own promise
+        if quantity.kind in ("hours", "minutes", "clock") and _PROMISE_DEADLINE.match(text, quantity.end):
+            continue
+        found.append(FactMismatch(quantity.kind, quantity.start, quantity.end, text[quantity.start:quantity.end]))
+    if sheet.couriers:
+        for match in _COURIER.finditer(text):
+            if match.group() not in sheet.couriers:
+                found.append(FactMismatch("courier", match.start(), match.end(), match.group()))
+    return found
