@@ -58,10 +58,11 @@ class ScenarioFile:
     model_answer: str
     turns: tuple[Turn, ...]
     criteria: tuple[Criterion, ...]
+    facts: tuple[str, ...] = ()
 
     @property
     def rubric(self) -> Rubric:
-        return Rubric(criteria=self.criteria, pass_mark=self.pass_mark)
+        return Rubric(criteria=self.criteria, pass_mark=self.pass_mark, facts=self.facts)
 
     @property
     def buyer_text(self) -> str:
@@ -149,6 +150,18 @@ def phrase_problem(phrases: Iterable[str]) -> str | None:
     return None
 
 
+def _facts_problem(value: Any) -> str | None:
+    """Why a [facts] table is not a table of short texts, or None."""
+    if not isinstance(value, dict):
+        return "应为 [facts] 表:每行「名称 = \"事实\"」"
+    for name, fact in value.items():
+        if not isinstance(fact, str) or not fact.strip():
+            return f"事实 {name!r} 应为非空文字"
+        if len(fact) > 200:
+            return f"事实 {name!r} 太长(最多 200 字)"
+    return None
+
+
 _TYPES: dict[str, tuple[Callable[[Any], bool], str]] = {
     "str": (lambda v: isinstance(v, str) and bool(v.strip()), "应为非空文字"),
     "int": (lambda v: isinstance(v, int) and not isinstance(v, bool), "应为整数"),
@@ -162,6 +175,7 @@ CONCEPT_RULES = (
     Rule("label", "str"),
     Rule("phrases", "strs", check=all_of(count_between(1, 60), phrase_problem)),
     Rule("negatable", "bool", required=False, default=True),
+    Rule("contrary", "strs", required=False, default=(), check=phrase_problem),
 )
 SCENARIO_RULES = (
     Rule("slug", "str", check=matches(SLUG, "只能用小写字母、数字和连字符")),
@@ -174,6 +188,7 @@ SCENARIO_RULES = (
     Rule("model_answer", "str"),
     Rule("turns", "tables", check=count_between(1, 6)),
     Rule("criteria", "tables", check=count_between(4, 8)),
+    Rule("facts", "any", required=False, default={}, check=lambda v: _facts_problem(v)),
 )
 TURN_RULES = (
     Rule("role", "str", check=one_of(*ROLES)),
@@ -334,7 +349,7 @@ def _parse_concepts(root: Path, collector: _Collector) -> dict[str, Concept]:
             if len(collector.errors) == before:
                 concepts[key] = Concept(
                     key=key, label=values["label"].strip(), phrases=values["phrases"],
-                    negatable=values["negatable"], path=collector.shown(path),
+                    negatable=values["negatable"], contrary=tuple(values["contrary"]), path=collector.shown(path),
                 )
     return concepts
 
@@ -446,6 +461,7 @@ def _parse_scenario(
         tags=values["tags"], difficulty=values["difficulty"], pass_mark=values["pass_mark"],
         context=values["context"].strip(), model_answer=values["model_answer"].strip(),
         turns=tuple(turns), criteria=tuple(criteria),
+        facts=tuple(f"{name}:{fact.strip()}" for name, fact in (values["facts"] or {}).items()),
     )
 
 

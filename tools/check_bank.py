@@ -42,6 +42,7 @@ COMPLETE_FIRST_HALF = {
     "sold-out-after-payment": "all three remedies with timings and the refund; the personal pick is extra",
     "recommend-cardigan-for-mother": "size, colour and reason given; the scarf is an optional upsell",
     "competitor-cheaper-changing-pads": "neutral about the other shop and the value explained; the gift is extra",
+    "confirm-after-payment-cashmere": "thanks and every detail read back for the buyer to check; the ship time is the small rest",
 }
 
 
@@ -98,15 +99,16 @@ class Probe:
     must_pass: bool
     must_be_flagged: bool = True  # a failing probe must also be sent to review (gaming, not just weak)
 
-    def failure(self, result: ScoreResult) -> str | None:
+    def failure(self, result: ScoreResult, pass_mark: int) -> str | None:
         if self.must_pass:
             if result.passed and result.total >= MODEL_ANSWER_MIN:
                 return None
             return f"model answer scored {result.total} (passed={result.passed}); needs >= {MODEL_ANSWER_MIN} and passed"
         if not self.must_be_flagged:
-            if not result.passed:
+            # Measured in rubric points (before the credit curve): the rubric must ask for the whole reply.
+            if result.stats["earned_share"] * 100 < pass_mark:
                 return None
-            return (f"{self.name} scored {result.total} and passed; the rubric must ask for what the rest of the "
+            return (f"{self.name} earned {result.stats['earned_share']:.0%} of the rubric's points (total {result.total}); the rubric must ask for what the rest of the "
                     f"model answer does (or list the scenario in COMPLETE_FIRST_HALF with a reason)")
         if not result.passed and result.needs_review:
             return None
@@ -135,7 +137,7 @@ def check(bank: Bank, only: str | None, verbose: bool) -> int:
         for probe in probes(scenario, lexicon):
             probed += 1
             result = score(scenario, lexicon, probe.reply)
-            problem = probe.failure(result)
+            problem = probe.failure(result, scenario.pass_mark)
             if problem or verbose:
                 status = "FAIL" if problem else "ok"
                 print(f"{status} {scenario.path} [{probe.name}] {problem or f'total={result.total}'}")

@@ -12,7 +12,15 @@ from typing import Any, NamedTuple
 
 from . import gaming
 from .facts import FactMismatch, fact_mismatches, fact_sheet
-from .guards import GUARD_BLAME, GUARD_CONTEMPT, GUARD_INSULT, GUARD_RHETORICAL, GUARD_SARCASM, guard_hits
+from .guards import (
+    GUARD_BLAME,
+    GUARD_CONTEMPT,
+    GUARD_INSULT,
+    GUARD_REFUSES_HELP,
+    GUARD_RHETORICAL,
+    GUARD_SARCASM,
+    guard_hits,
+)
 from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, negation_of, normalise, normalise_phrase
 from .types import (
@@ -30,6 +38,7 @@ from .types import (
     REVIEW_MESSAGES,
     REVIEW_OFF_TOPIC,
     REVIEW_PASTED,
+    REVIEW_REFUSES_HELP,
     REVIEW_RHETORICAL,
     REVIEW_RUDE,
     REVIEW_SARCASM,
@@ -57,10 +66,10 @@ QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
 GUARD_REASONS = {
     GUARD_INSULT: REVIEW_RUDE, GUARD_CONTEMPT: REVIEW_RUDE, GUARD_SARCASM: REVIEW_SARCASM,
-    GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL,
+    GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL, GUARD_REFUSES_HELP: REVIEW_REFUSES_HELP,
 }
 # Routing: a total this close to the pass mark is one a supervisor should look at first.
-BORDERLINE_POINTS = 4
+BORDERLINE_POINTS = 5
 LOW_CONFIDENCE_BELOW = 0.5
 # Nobody types Chinese this fast for long (pinyin input, 60 characters a minute is the job's target).
 MAX_CHARS_PER_MINUTE = 240
@@ -314,6 +323,9 @@ class CompiledRubric:
                     if valid:
                         units_found += 1
                         spans += valid
+                # A criterion that also accepts the other party's share (寄回运费您出, 新鞋运费我们出) is not
+                # contradicted where one of its own phrases covers the same words.
+                contrary = [c for c in contrary if not any(s < c[1] and c[0] < e for s, e in spans)]
                 if contrary:
                     # The reply says the opposite (运费您自己出 where the shop pays): nothing earned.
                     units_found, spans = 0, contrary
@@ -376,7 +388,8 @@ class CompiledRubric:
         confidence = _confidence(total, self.pass_mark, capped, covers_met, content, stats)
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
-        stats["facts_checked"] = len(mismatches)
+        stats["fact_mismatches"] = len(mismatches)
+        stats["earned_share"] = share  # points earned over the rubric's weight, before the credit curve
         return ScoreResult(
             total=total,
             passed=not capped and total >= self.pass_mark,
@@ -546,8 +559,9 @@ def _confidence(
     if capped:
         return 0.9  # a guard or a gaming check decided, and says why
     distance = abs(total - pass_mark)
-    confidence = min(1.0, 0.3 + distance / 20)
-    if distance <= BORDERLINE_POINTS:
+    confidence = min(1.0, 0.5 + distance / 40)
+    if pass_mark - BORDERLINE_POINTS <= total < pass_mark:
+        # A near miss: where a good reply in other words than the rubric's most often lands.
         confidence = min(confidence, 0.45)
     if total >= pass_mark and covers_met <= 1:
         confidence = min(confidence, 0.4)  # a pass on one piece of evidence

@@ -19,6 +19,7 @@ GUARD_CONTEMPT = "contempt"
 GUARD_SARCASM = "sarcasm"
 GUARD_BLAME = "blame"
 GUARD_RHETORICAL = "rhetorical"
+GUARD_REFUSES_HELP = "refuses_help"
 
 INSULTS = (
     "傻逼", "傻b", "sb", "煞笔", "沙比", "傻比", "傻x", "二逼", "脑残", "脑瘫", "智障", "白痴", "弱智", "蠢货", "蠢猪",
@@ -38,7 +39,14 @@ CONTEMPT = (
     "不识字", "眼瞎", "瞎了", "看不懂字", "理解能力", "听不懂人话", "没文化", "土包子", "没见过世面",
     "想多了", "想太多了", "玻璃心", "矫情", "斤斤计较", "至于吗", "不至于吧", "至于这样",
     "爱咋咋", "随你便", "随便你", "关我什么事", "关我屁事", "管不着", "懒得理", "别来烦", "跟我有什么关系",
-    "临时抱佛脚", "看不懂", "瞎猜", "别来哭", "头上扣", "扣帽子", "少见多怪", "大惊小怪", "没人管",
+    "临时抱佛脚", "看不懂", "瞎猜", "别来哭", "头上扣", "扣帽子", "少见多怪", "大惊小怪", "没人管", "别来问",
+    "不是只给你一个人", "不是只给您一个人", "不是只为你一个人",
+)
+# The agent declining to do what the job is (ask, check, recommend, explain) rather than what a rule forbids.
+REFUSES_HELP = (
+    "不能给您推荐", "不能给你推荐", "不会去帮您", "不会帮您问", "不会帮你问", "不会去问", "没法回答您", "没法回答你",
+    "不在这里解释", "懒得解释", "不想解释", "不帮您查", "不给您查", "不负责*解释", "自己看详情页决定", "自己决定吧",
+    "自己看着办", "自己去问", "自己问快递", "自己联系快递", "自己去查", "自己查吧",
 )
 SARCASM = (
     "呵呵", "嗬嗬", "您可真行", "你可真行", "您真行", "你真行", "您可真会", "你可真会", "真是服了", "服了你", "我也是服了",
@@ -67,10 +75,11 @@ RHETORICAL = (
 # (guard, phrases, whether a negator before or after a phrase takes it back)
 GUARDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     (GUARD_INSULT, INSULTS, False),
-    (GUARD_CONTEMPT, CONTEMPT, True),
+    (GUARD_CONTEMPT, CONTEMPT, False),
     (GUARD_SARCASM, SARCASM, False),
     (GUARD_BLAME, BLAME, True),
     (GUARD_RHETORICAL, RHETORICAL, False),
+    (GUARD_REFUSES_HELP, REFUSES_HELP, False),
 )
 # Short insults are found only as whole words of their own, never inside a longer word (靠谱, 操作, 滚动,
 # 故意 stays in BLAME as a word): a letter or a Chinese character on either side keeps them apart.

@@ -48,7 +48,7 @@ SCOPE_ENDS = (
     "才", "但", "而是", "只是", "还是", "所以", "因此", "那么", "照样", "一样",
 )
 # After a phrase, a negator says something about the phrase only when little follows it in the clause.
-POST_NEGATION_GAP = 8
+POST_NEGATION_GAP = 10
 POST_NEGATION_TAIL = 1
 _PARTICLES = frozenset("了哦呢啦的呀吧哈喔噢嘛啊呗哟")
 

@@ -21,6 +21,7 @@ REVIEW_RHETORICAL = "rhetorical_question"
 REVIEW_FACT_MISMATCH = "fact_mismatch"
 REVIEW_CONTRADICTS = "contradicts_rubric"
 REVIEW_HIDDEN_CHARACTERS = "hidden_characters"
+REVIEW_REFUSES_HELP = "refuses_help"
 REVIEW_LOW_CONFIDENCE = "low_confidence"
 REVIEW_PASTED = "pasted"
 
@@ -38,6 +39,7 @@ REVIEW_MESSAGES = {
     REVIEW_FACT_MISMATCH: "回复里说的数字、时间或快递和情景里的事实对不上。",
     REVIEW_CONTRADICTS: "回复否认了本该告诉买家的内容。",
     REVIEW_HIDDEN_CHARACTERS: "回复里有夹在字中间的隐藏字符。",
+    REVIEW_REFUSES_HELP: "回复推掉了客服本该替买家做的事(问、查、推荐、解释)。",
     REVIEW_LOW_CONFIDENCE: "自动评分把握不大,请主管看一下。",
     REVIEW_PASTED: "回复大部分是粘贴进来的,或输入速度超出了人能打字的速度。",
 }
@@ -46,6 +48,7 @@ REVIEW_MESSAGES = {
 CAPPING_REASONS = frozenset({
     REVIEW_COPIED_BUYER, REVIEW_KEYWORD_STUFFING, REVIEW_GIBBERISH, REVIEW_OFF_TOPIC, REVIEW_TOO_SHORT, REVIEW_RUDE,
     REVIEW_AUTO_FAIL, REVIEW_SARCASM, REVIEW_BLAME, REVIEW_RHETORICAL, REVIEW_FACT_MISMATCH, REVIEW_CONTRADICTS,
+    REVIEW_REFUSES_HELP,
 })
 # A capped total stays in the lowest grade band (supervisors grade such replies 0).
 CAPPED_TOTAL = 35

@@ -30,8 +30,8 @@ def test_a_rubric_that_lets_half_the_model_answer_pass_is_caught():
     scenario = next(s for s in bank.scenarios if s.slug not in check_bank.COMPLETE_FIRST_HALF)
     lenient = replace(scenario, pass_mark=1)  # anything of substance passes now
     half = next(p for p in check_bank.probes(lenient, lexicon) if p.name == "first half")
-    assert half.failure(check_bank.score(lenient, lexicon, half.reply)) is not None
-    assert half.failure(check_bank.score(scenario, lexicon, half.reply)) is None
+    assert half.failure(check_bank.score(lenient, lexicon, half.reply), lenient.pass_mark) is not None
+    assert half.failure(check_bank.score(scenario, lexicon, half.reply), scenario.pass_mark) is None
 
 
 def test_the_exemption_list_names_real_scenarios_with_reasons():
