@@ -44,6 +44,7 @@ _LISTED = re.compile(r"(\d+(?:\.\d+)?)(?=(?:\s*[、,/和或及]\s*\d+(?:\.\d+)?)
 COURIERS = ("顺丰", "中通", "圆通", "韵达", "申通", "邮政", "ems", "京东快递", "京东物流", "极兔", "德邦", "百世", "天天快递")
 _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")
+_WHOLE = re.compile(r"全额|全款|全部退")
 # Durations are compared in days so that 两周 and 14天 agree.
 _IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
 
@@ -144,6 +145,8 @@ def fact_sheet(source: str) -> FactSheet:
     values: dict[str, set[float]] = {}
     for quantity in quantities(source):
         values.setdefault(quantity.kind, set()).add(quantity.value)
+    if _WHOLE.search(source):
+        values.setdefault("percent", set()).add(100.0)  # 全额退款: a refund of a share contradicts it
     widened: dict[str, frozenset[float]] = {}
     for kind, numbers in values.items():
         more = set(numbers)

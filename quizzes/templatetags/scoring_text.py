@@ -20,6 +20,15 @@ REVIEW_REASON_TEXT = {
     types.REVIEW_OFF_TOPIC: _("回复和买家的问题没有关系。"),
     types.REVIEW_TOO_SHORT: _("回复太短,没有把事情说清楚。"),
     types.REVIEW_RUDE: _("回复里出现了粗鲁或辱骂的说法。"),
+    types.REVIEW_SARCASM: _("回复里有讽刺或阴阳怪气的说法。"),
+    types.REVIEW_BLAME: _("回复在责怪或怀疑买家。"),
+    types.REVIEW_RHETORICAL: _("回复在反问买家。"),
+    types.REVIEW_FACT_MISMATCH: _("回复里说的数字、时间或快递和情景里的事实对不上。"),
+    types.REVIEW_CONTRADICTS: _("回复否认了本该告诉买家的内容。"),
+    types.REVIEW_REFUSES_HELP: _("回复推掉了客服本该替买家做的事(问、查、推荐、解释)。"),
+    types.REVIEW_HIDDEN_CHARACTERS: _("回复里有夹在字中间的隐藏字符。"),
+    types.REVIEW_LOW_CONFIDENCE: _("自动评分把握不大,请主管看一下。"),
+    types.REVIEW_PASTED: _("回复大部分是粘贴进来的,或输入速度超出了人能打字的速度。"),
 }
 AUTO_FAIL_TEXT = _("触犯了一票否决项:%(label)s。")
 _AUTO_FAIL_PREFIX, _AUTO_FAIL_SUFFIX = types.REVIEW_MESSAGES[types.REVIEW_AUTO_FAIL].split("{label}")

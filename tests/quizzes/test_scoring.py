@@ -25,6 +25,7 @@ from quizzes.scoring import (
     score_reply,
 )
 from quizzes.scoring.text import is_negated, normalise
+from quizzes.scoring.types import CAPPED_TOTAL
 
 LEXICON = Lexicon([
     Concept("apology", "致歉", ("抱歉", "不好意思", "对不起", "给您添麻烦", "sorry")),
@@ -119,10 +120,11 @@ def test_replies_score_as_expected(case, reply, passed, reasons, total_range):
         assert result.total < RUBRIC.pass_mark or not result.passed
 
 
-def test_a_flagged_reply_is_capped_below_the_pass_mark_and_needs_review():
+def test_a_flagged_reply_is_capped_in_the_lowest_band_and_needs_review():
     result = score(SALAD)
     assert result.needs_review and not result.passed
-    assert result.total == RUBRIC.pass_mark - 1  # the salad earns everything else, the cap holds it down
+    assert result.stats["earned_share"] > 0.8  # the salad earns nearly every point …
+    assert result.total == CAPPED_TOTAL  # … and the cap holds it down where supervisors grade such replies
 
 
 def test_the_model_answer_needs_no_review_and_every_criterion_is_explained():

@@ -43,16 +43,27 @@ def test_apps_import_only_downward(app):
     assert offenders == []
 
 
-def test_scoring_engine_imports_no_django():
+# What the pure scoring engine may import besides the standard library and itself: text libraries only.
+SCORING_TEXT_LIBRARIES = {"opencc", "rjieba"}
+
+
+def test_scoring_engine_imports_only_the_standard_library_and_text_libraries():
     files = list((ROOT / "quizzes" / "scoring").rglob("*.py"))
     assert files, "the scoring engine package is missing"
     offenders = [
         f"{path.relative_to(ROOT)} imports {name}"
         for path in files
         for name in imported_modules(path)
-        if name.split(".")[0] in {"django", *APPS} and not name.startswith("quizzes.scoring")
+        if name.split(".")[0] not in sys.stdlib_module_names | SCORING_TEXT_LIBRARIES
+        and not name.startswith("quizzes.scoring") and name != "__future__"
     ]
     assert offenders == []
+
+
+def test_every_scoring_text_library_is_pinned():
+    pinned = {line.split("==")[0].strip().lower() for line in (ROOT / "requirements.txt").read_text().splitlines()
+              if "==" in line and not line.startswith("#")}
+    assert SCORING_TEXT_LIBRARIES <= pinned
 
 
 def test_import_walker_catches_an_upward_import(tmp_path):
