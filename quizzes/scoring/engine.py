@@ -156,14 +156,13 @@ class _Unit:
     regex: re.Pattern[str]
     # The word forms of its multi-word phrases: each a tuple of word choices, all to stand in one clause.
     word_phrases: tuple[tuple[frozenset[str], ...], ...]
-    word_regex: re.Pattern[str]
     contrary: re.Pattern[str]
+    word_slots: dict[str, tuple[tuple[int, int], ...]]  # word → (phrase, position of the word in it)
 
 
 def _compile_unit(name: str, phrases: list[str], negatable: bool, *, word_forms: bool, contrary: list[str]) -> _Unit:
     regex = _alternation(set(map(_phrase_pattern, phrases)))
     word_phrases: list[tuple[frozenset[str], ...]] = []
-    vocabulary: set[str] = set()
     if word_forms:
         for phrase in phrases:
             words = phrase_words(normalise_phrase(phrase))
@@ -171,11 +170,15 @@ def _compile_unit(name: str, phrases: list[str], negatable: bool, *, word_forms:
                 continue
             choices = tuple(frozenset(alternatives(word)) for word in words)
             word_phrases.append(choices)
-            for choice in choices:
-                vocabulary |= choice
+    unique = tuple(dict.fromkeys(word_phrases))
+    slots: dict[str, list[tuple[int, int]]] = {}
+    for phrase_index, choices in enumerate(unique):
+        for word_index, choice in enumerate(choices):
+            for word in choice:
+                slots.setdefault(word, []).append((phrase_index, word_index))
     return _Unit(
-        name, negatable, regex, tuple(dict.fromkeys(word_phrases)),
-        _alternation({re.escape(word) for word in vocabulary}), _alternation(set(map(_phrase_pattern, contrary))),
+        name, negatable, regex, unique, _alternation(set(map(_phrase_pattern, contrary))),
+        {word: tuple(places) for word, places in slots.items()},
     )
 
 
@@ -276,12 +279,15 @@ class CompiledRubric:
         )
         self.covers_units = tuple(sorted({i for c in self.criteria if c.kind == "covers" for i in c.units}))
         self.units = tuple(units)
+        vocabulary = {word for unit in units for word in unit.word_slots}
+        self.word_regex = _alternation({re.escape(word) for word in vocabulary}) if vocabulary else None
         self.total_weight = sum(c.weight for c in self.criteria) or 1
         self.covers_weight = sum(c.weight for c in self.criteria if c.kind == "covers") or 1
         self.facts_text = "\n".join(snapshot.get("facts") or ())
         self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
         self._topic_words: dict[str, frozenset[str]] = {}
+        self._fact_sheets: dict[str, Any] = {}
 
     def score(
         self, reply: str, *, buyer_text: str = "", topic_text: str = "", typing: TypingSignals | None = None,
@@ -293,12 +299,12 @@ class CompiledRubric:
         content = content_only(text)
         mask = gaming.copy_mask(text, self._cached(self._buyer_runs, buyer_text, gaming.buyer_runs)) if buyer_text else None
         clause_ids = _clause_ids(text, norm.breaks)
-        hits = _scan_all(self.units, text, mask, norm.breaks, clause_ids)
+        hits = _scan_all(self.units, text, mask, norm.breaks, clause_ids, self.word_regex)
 
         # Facts the reply states that the scenario contradicts, and the clauses they stand in.
         mismatches: list[FactMismatch] = []
         if topic_text or self.facts_text:
-            sheet = fact_sheet(normalise(topic_text + "\n" + self.facts_text).text)
+            sheet = self._cached(self._fact_sheets, topic_text, self._fact_sheet)
             mismatches = fact_mismatches(text, sheet)
         false_clauses = {clause_ids[m.start] for m in mismatches}
 
@@ -401,6 +407,9 @@ class CompiledRubric:
             diagnostics=tuple(diagnostics),
         )
 
+    def _fact_sheet(self, topic_text: str) -> Any:
+        return fact_sheet(normalise(topic_text + "\n" + self.facts_text).text)
+
     def _related_words(self, topic_text: str) -> frozenset[str]:
         """Words of the scenario and of every phrase of the rubric: what a reply on topic talks of."""
         phrases = [p for c in self.snapshot["concepts"].values() for p in c["phrases"]]
@@ -480,7 +489,11 @@ class CompiledRubric:
             covered = _merge([span for unit_hits in hits for span in unit_hits.found])
         stuffing = gaming.stuffing_features(own, covered, norm.breaks, own_chars)
         topic_words = self._cached(self._topic_words, topic_text, self._related_words) if topic_text else frozenset()
-        structure = gaming.structure_features(own, norm.breaks, covered, topic_words)
+        # Unrelated nouns matter only where the reply might be padding or off topic; tagging costs time.
+        structure = gaming.structure_features(
+            own, norm.breaks, covered, topic_words,
+            need_nouns=covers_share <= gaming.OFF_TOPIC_MET_SHARE and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS,
+        )
         if own_chars >= gaming.TOO_SHORT_CHARS and (stuffing.is_stuffing or structure.is_stuffing):
             add(REVIEW_KEYWORD_STUFFING)
 
@@ -589,15 +602,18 @@ def _explain(spec: _Spec, hits: list[_Hits], text: str, mask: bytearray | None) 
 
 def _scan_all(
     units: tuple[_Unit, ...], text: str, mask: bytearray | None, breaks: frozenset[int], clause_ids: list[int],
+    word_regex: re.Pattern[str] | None,
 ) -> list[_Hits]:
     """Every match of every unit's phrases and word forms, sorted into found, unnegated and valid."""
     hits = []
+    # One scan for the words of every unit's word forms: the units share most of them (我们, 可以, 快递).
+    by_clause, present = _words_by_clause(word_regex, text, clause_ids) if word_regex is not None else ({}, set())
     for unit in units:
         spans: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [
             (m.start(), m.end(), ()) for m in unit.regex.finditer(text)
         ]
-        if unit.word_phrases:
-            spans += _word_matches(unit, text, clause_ids, {(s, e) for s, e, _ in spans})
+        if unit.word_phrases and present:
+            spans += _word_matches(unit, by_clause, present, {(s, e) for s, e, _ in spans})
         contrary = [m.span() for m in unit.contrary.finditer(text)] if unit.contrary is not _NEVER else []
         if contrary:
             contrary = [span for span in contrary if negation_of(text, span[0], span[1], breaks) is None]
@@ -622,33 +638,43 @@ def _scan_all(
     return hits
 
 
+_WordsByClause = dict[int, dict[str, tuple[int, int]]]
+
+
+def _words_by_clause(regex: re.Pattern[str], text: str, clause_ids: list[int]) -> tuple[_WordsByClause, set[str]]:
+    """Every phrase word found in the reply, per clause (first place in the clause), and all of them."""
+    by_clause: _WordsByClause = {}
+    for match in regex.finditer(text):
+        by_clause.setdefault(clause_ids[match.start()], {}).setdefault(match.group(), match.span())
+    return by_clause, set().union(*by_clause.values()) if by_clause else set()
+
+
 def _word_matches(
-    unit: _Unit, text: str, clause_ids: list[int], seen: set[tuple[int, int]],
+    unit: _Unit, by_clause: _WordsByClause, present: set[str], seen: set[tuple[int, int]],
 ) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
     """Spans where every word of a multi-word phrase stands in one clause, in any order."""
-    by_clause: dict[int, list[tuple[int, int, str]]] = {}
-    for match in unit.word_regex.finditer(text):
-        by_clause.setdefault(clause_ids[match.start()], []).append((match.start(), match.end(), match.group()))
-    if not by_clause:
-        return []
+    # Which phrases have every word somewhere in the reply: counted from the words found, not per phrase.
+    reached: dict[int, set[int]] = {}
+    for word in present & unit.word_slots.keys():
+        for phrase_index, word_index in unit.word_slots.get(word, ()):
+            reached.setdefault(phrase_index, set()).add(word_index)
     found = []
-    for words in unit.word_phrases:
+    for phrase_index, word_indexes in reached.items():
+        words = unit.word_phrases[phrase_index]
+        if len(word_indexes) < len(words):
+            continue
         for clause_words in by_clause.values():
-            if len(clause_words) < len(words):
-                continue
-            picked: list[tuple[int, int]] = []
+            picked = []
             for choices in words:
-                pick = next((
-                    (s, e) for s, e, word in clause_words if word in choices and (s, e) not in picked
-                ), None)
-                if pick is None:
+                common = choices & clause_words.keys()
+                if not common:
                     break
-                picked.append(pick)
+                picked.append(min(clause_words[word] for word in common))
             else:
                 span = (min(s for s, _ in picked), max(e for _, e in picked))
                 if span not in seen and not any(a <= span[0] and span[1] <= b for a, b in seen):
                     seen.add(span)
-                    found.append((span[0], span[1], tuple(sorted(picked))))
+                    found.append((span[0], span[1], tuple(sorted(set(picked)))))
     return found
 
 

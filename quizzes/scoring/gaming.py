@@ -194,47 +194,53 @@ def _pieces(text: str, breaks: frozenset[int]) -> list[tuple[int, int]]:
 
 
 def structure_features(
-    text: str, breaks: frozenset[int], covered: list[tuple[int, int]], related: frozenset[str],
+    text: str, breaks: frozenset[int], covered: list[tuple[int, int]], related: frozenset[str], *,
+    need_nouns: bool = True,
 ) -> StructureFeatures:
-    """How much of the reply is short glue-less pieces, and how much of it talks of unrelated things."""
-    counted = fragments = 0
-    padded_pieces = matched_pieces = 0
-    nouns = unrelated = 0
-    piece_chars = 0
-    for start, end in _pieces(text, breaks):
+    """How much of the reply is short glue-less pieces, and how much of it talks of unrelated things.
+
+    Nouns are tagged only when the padding verdict could need them (short pieces) or the caller asks.
+    """
+    pieces = [(start, end) for start, end in _pieces(text, breaks) if len(content_only(text[start:end])) >= 2]
+    counted = len(pieces)
+    fragments = piece_chars = 0
+    for start, end in pieces:
         piece = text[start:end]
-        content = content_only(piece)
-        if len(content) < 2:
-            continue
-        counted += 1
-        piece_chars += len(content)
-        if len(content) <= FRAGMENT_MAX_CHARS and _FUNCTION.search(piece) is None:
+        size = len(content_only(piece))
+        piece_chars += size
+        if size <= FRAGMENT_MAX_CHARS and _FUNCTION.search(piece) is None:
             fragments += 1
-        if not related:
-            continue
-        has_match = any(s < end and start < e for s, e in covered)
-        piece_unrelated = 0
-        position = start
-        for word, pos in tag(piece):
-            word_start = text.find(word, position, end)
-            position = word_start + len(word) if word_start >= 0 else position
-            if not pos.startswith("n") or len(word) < 2 or word in FILLER_WORDS:
-                continue
-            if word_start >= 0 and any(s < word_start + len(word) and word_start < e for s, e in covered):
-                continue  # the phrase match itself
-            nouns += 1
-            if word not in related:
-                unrelated += 1
-                piece_unrelated += 1
-        if has_match:
-            matched_pieces += 1
-            padded_pieces += piece_unrelated > 0
-    unrelated_share = unrelated / nouns if nouns >= UNRELATED_MIN_NOUNS else 0.0
-    padded = (
-        matched_pieces >= 3 and piece_chars <= PADDED_PIECE_CHARS * counted and padded_pieces / matched_pieces >= PADDED_UNRELATED_SHARE
-        and unrelated_share >= PADDED_UNRELATED_SHARE
+    fragment_share = fragments / counted if counted else 0.0
+    matched = [(s, e) for s, e in pieces if any(a < e and s < b for a, b in covered)] if covered else []
+    # Padding keeps pieces short and puts a keyword in nearly every one of them.
+    maybe_padded = (
+        len(matched) >= 3 and piece_chars <= PADDED_PIECE_CHARS * counted
+        and len(matched) >= PADDED_UNRELATED_SHARE * counted
     )
-    return StructureFeatures(counted, fragments / counted if counted else 0.0, unrelated_share, padded)
+    if not related or not (need_nouns or maybe_padded):
+        return StructureFeatures(counted, fragment_share, 0.0, False)
+    nouns = unrelated = 0
+    unrelated_at: list[int] = []
+    position = 0
+    for word, pos in tag(text):
+        word_start = text.find(word, position)
+        if word_start < 0:
+            continue
+        position = word_start + len(word)
+        if not pos.startswith("n") or len(word) < 2 or word in FILLER_WORDS:
+            continue
+        if any(s < position and word_start < e for s, e in covered):
+            continue  # the phrase match itself
+        nouns += 1
+        if word not in related:
+            unrelated += 1
+            unrelated_at.append(word_start)
+    unrelated_share = unrelated / nouns if nouns >= UNRELATED_MIN_NOUNS else 0.0
+    padded = False
+    if maybe_padded and unrelated_share >= PADDED_UNRELATED_SHARE:
+        with_unrelated = sum(1 for s, e in matched if any(s <= u < e for u in unrelated_at))
+        padded = len(matched) >= 3 and with_unrelated / len(matched) >= PADDED_UNRELATED_SHARE
+    return StructureFeatures(counted, fragment_share, unrelated_share, padded)
 
 
 class GibberishFeatures(NamedTuple):

@@ -130,11 +130,16 @@ def _standalone_ok(text: str, start: int, end: int, word: str) -> bool:
     return True
 
 
+_LETTER = re.compile(r"[^\W_]")
+_INSULT_FIRST = re.compile(
+    "[" + re.escape("".join(sorted({p[0] for p in INSULTS} | {a[0] for a, _ in HOMOPHONES}))) + "]"
+)
+
+
 def _squeezed(text: str) -> tuple[str, list[int]]:
-    """Letters only, homophones folded, with the position each came from."""
-    keep = [i for i, ch in enumerate(text) if not _NON_LETTER.fullmatch(ch)]
-    squeezed = "".join(text[i] for i in keep)
-    return squeezed, keep
+    """Letters only, with the position each came from."""
+    keep = [match.start() for match in _LETTER.finditer(text)]
+    return "".join(text[i] for i in keep), keep
 
 
 def _reproaching_questions(text: str) -> list[GuardHit]:
@@ -169,6 +174,8 @@ def guard_hits(text: str, breaks: frozenset[int] = frozenset()) -> list[GuardHit
             hits.append(GuardHit(name, start, end))
     hits += _reproaching_questions(text)
     # Insults written with spaces, punctuation or look-alike spellings between their letters.
+    if _INSULT_FIRST.search(text) is None:
+        return hits
     squeezed, keep = _squeezed(text)
     folded = squeezed
     for variant, standard in HOMOPHONES:
