@@ -267,7 +267,7 @@ def test_duplicate_concept_keys_across_files(tmp_path):
 
 def test_duplicate_question_slugs_across_files(tmp_path):
     other = replace(QUESTIONS, 'module = "presales-flow"', 'module = "logistics-aftersales"').replace(
-        'module = "presales-flow"', 'module = "logistics-aftersales"')
+        'module = "presales-flow"', 'module = "logistics-aftersales"').replace('five-steps-and-greeting', 'wrong-item-sent')
     errors = errors_of(make_bank(tmp_path, {"questions/logistics-aftersales.toml": other}))
     assert len([e for e in errors if "题目标识" in e]) == 3
     assert all(e.startswith("quizzes/content/questions/presales-flow.toml") for e in errors)
@@ -298,8 +298,13 @@ def vocabulary() -> tuple[set[str], set[str]]:
 
 
 def test_the_shipped_bank_is_valid():
+    from courses.lesson_files import parse_curriculum
+
     modules, tags = vocabulary()
-    bank = parse_bank(ROOT / "quizzes/content", module_slugs=modules, tags=tags)
+    curriculum = parse_curriculum(ROOT / "courses/content")
+    lessons = {l.slug: m.slug for c in curriculum.courses for m in c.modules for l in m.lessons}
+    bank = parse_bank(ROOT / "quizzes/content", module_slugs=modules, tags=tags, lessons=lessons)
+    assert all(question.lesson in lessons for question in bank.questions)
     core = tomllib.loads((ROOT / "quizzes/content/concepts/core.toml").read_text(encoding="utf-8"))
     assert set(core) <= set(bank.concepts)
     assert all(6 <= len(bank.concepts[key].phrases) <= 25 for key in core)
