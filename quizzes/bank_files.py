@@ -86,6 +86,7 @@ class QuestionFile:
     choices: tuple[str, ...]
     answer: tuple[int, ...] | bool
     explanation: str
+    lesson: str = ""  # slug of the lesson whose content the question tests
 
 
 @dataclass(frozen=True)
@@ -232,6 +233,7 @@ QUESTION_RULES = (
     Rule("choices", "strs", required=False, default=(), check=count_between(3, 6)),
     Rule("answer", "any"),
     Rule("explanation", "str"),
+    Rule("lesson", "str", check=matches(SLUG, "只能用小写字母、数字和连字符(课时的 slug)")),
 )
 
 
@@ -475,6 +477,7 @@ def _table_section(path: Path, sections: list[tuple[str, int]], index: int, tabl
 
 def _parse_questions(
     path: Path, collector: _Collector, module_slugs: set[str], tags: set[str], slugs: dict[str, str],
+    lessons: dict[str, str] | None,
 ) -> list[QuestionFile]:
     loaded = collector.load(path)
     if loaded is None:
@@ -497,6 +500,12 @@ def _parse_questions(
         elif values["module"] is not None and values["module"] != path.stem:
             collector.add(section, "module", f"本文件只放 {path.stem} 模块的题目")
         _check_tags(values, section, collector, tags, both_kinds=False)
+        if lessons is not None and values["lesson"] is not None:
+            if values["lesson"] not in lessons:
+                collector.add(section, "lesson", f"未知课时 {values['lesson']!r}(写课时文件头里的 slug)")
+            elif values["module"] is not None and lessons[values["lesson"]] != values["module"]:
+                collector.add(section, "lesson", f"课时 {values['lesson']!r} 属于模块 {lessons[values['lesson']]!r},"
+                                                 f"题目应放在那个模块")
         if values["kind"] is None or values["choices"] is None or "answer" not in table:
             continue
         answer = _question_answer(values, table, section, collector)
@@ -505,7 +514,7 @@ def _parse_questions(
         questions.append(QuestionFile(
             path=collector.shown(path), slug=values["slug"], kind=values["kind"], module=values["module"],
             tags=values["tags"], prompt=values["prompt"].strip(), choices=tuple(c.strip() for c in values["choices"]),
-            answer=answer, explanation=values["explanation"].strip(),
+            answer=answer, explanation=values["explanation"].strip(), lesson=values["lesson"],
         ))
     return questions
 
@@ -547,8 +556,14 @@ def _check_unique(section: _Section, collector: _Collector, seen: dict[str, str]
         seen[slug] = collector.shown(section.path)
 
 
-def parse_bank(content_root: Path, *, module_slugs: set[str], tags: set[str]) -> Bank:
-    """Every concept, scenario and question under `content_root`, fully validated; raises ContentErrors."""
+def parse_bank(
+    content_root: Path, *, module_slugs: set[str], tags: set[str], lessons: dict[str, str] | None = None,
+) -> Bank:
+    """Every concept, scenario and question under `content_root`, fully validated; raises ContentErrors.
+
+    `lessons` maps each lesson slug of the curriculum to its module slug; when given, the lesson a
+    question cites must exist and belong to the question's module.
+    """
     collector = _Collector(root=content_root.parent)
     concepts = _parse_concepts(content_root, collector)
     scenario_slugs: dict[str, str] = {}
@@ -561,7 +576,7 @@ def parse_bank(content_root: Path, *, module_slugs: set[str], tags: set[str]) ->
     questions = [
         question
         for path in sorted((content_root / "questions").glob("*.toml"))
-        for question in _parse_questions(path, collector, module_slugs, tags, question_slugs)
+        for question in _parse_questions(path, collector, module_slugs, tags, question_slugs, lessons)
     ]
     if collector.errors:
         raise ContentErrors(collector.errors)

@@ -11,7 +11,7 @@ from django.db import transaction
 from pathlib import Path
 
 from courses import clock
-from courses.models import Module, Tag
+from courses.models import Lesson, Module, Tag
 
 from . import grading
 from .bank_files import Bank, parse_bank
@@ -114,6 +114,7 @@ def bank_parse(*, root: Path) -> Bank:
     return parse_bank(
         root, module_slugs=set(Module.objects.values_list("slug", flat=True)),
         tags={t.code for t in Tag.objects.all()},
+        lessons=dict(Lesson.objects.values_list("slug", "module__slug")),
     )
 
 

@@ -6,6 +6,10 @@ first half of the model answer (cut at the sentence end nearest its middle) must
 rubric asks for the whole reply, unless the scenario is listed in COMPLETE_FIRST_HALF with the
 reason its first half is already a complete reply.
 
+For the knowledge questions: every question cites a lesson that exists (in its own module); no two
+questions share a prompt; and in no module is the correct choice the longest option (or tied for
+longest) in LONGEST_SHARE_LIMIT or more of its single-choice questions, so that length gives nothing away.
+
 Usage:
     .venv/bin/python tools/check_bank.py                      # check the whole bank
     .venv/bin/python tools/check_bank.py --scenario SLUG      # check one scenario, with its breakdown
@@ -26,18 +30,20 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from courses.content_errors import ContentErrors  # noqa: E402
-from quizzes.bank_files import Bank, ScenarioFile, parse_bank  # noqa: E402
+from courses.lesson_files import parse_curriculum  # noqa: E402
+from quizzes.bank_files import Bank, QuestionFile, ScenarioFile, parse_bank  # noqa: E402
 from quizzes.scoring import ScoreResult, compile_snapshot, keyword_salad, rubric_snapshot  # noqa: E402
 from quizzes.scoring.lexicon import Lexicon  # noqa: E402
 
 MODEL_ANSWER_MIN = 85
 SENTENCE_END = re.compile(r"[。!?!?~]")
+LONGEST_SHARE_LIMIT = 0.40  # per module: share of single-choice questions whose answer is the longest option
+_NOT_TEXT = re.compile(r"[\s\W_]+")
 
 # Scenarios whose model answer is complete by its middle; the rest is a courtesy or an optional extra.
 COMPLETE_FIRST_HALF = {
     "fomo-silver-earrings": "real deadline, real stock and restock date, decision left to the buyer: the technique in full",
     "help-choose-phone-case": "both worries answered with a rule for choosing; the closing question is extra",
-    "think-assume-down-jacket": "the assumed size worry is named and answered (insurance, 7-day exchange)",
     "courier-out-of-range": "two concrete remedies, contact with the courier, the shop pays the difference",
     "sold-out-after-payment": "all three remedies with timings and the refund; the personal pick is extra",
     "recommend-cardigan-for-mother": "size, colour and reason given; the scarf is an optional upsell",
@@ -63,9 +69,68 @@ def vocabulary(courses_root: Path) -> tuple[set[str], set[str]]:
     return modules, tags
 
 
+def lesson_modules(courses_root: Path) -> dict[str, str]:
+    """Lesson slug -> module slug, from the curriculum files."""
+    curriculum = parse_curriculum(courses_root)
+    return {lesson.slug: module.slug for course in curriculum.courses for module in course.modules
+            for lesson in module.lessons}
+
+
 def load_bank() -> Bank:
-    modules, tags = vocabulary(ROOT / "courses" / "content")
-    return parse_bank(ROOT / "quizzes" / "content", module_slugs=modules, tags=tags)
+    courses_root = ROOT / "courses" / "content"
+    modules, tags = vocabulary(courses_root)
+    return parse_bank(ROOT / "quizzes" / "content", module_slugs=modules, tags=tags,
+                      lessons=lesson_modules(courses_root))
+
+
+def option_length(choice: str) -> int:
+    """Characters that carry meaning: punctuation and spaces do not make an option longer."""
+    return len(_NOT_TEXT.sub("", choice))
+
+
+def answer_is_longest(question: QuestionFile) -> bool:
+    """A single-choice question whose correct option is the longest one, or tied for longest."""
+    lengths = [option_length(choice) for choice in question.choices]
+    return lengths[question.answer[0]] == max(lengths)
+
+
+def longest_answer_shares(questions: list[QuestionFile]) -> dict[str, tuple[int, int]]:
+    """Per module: (single-choice questions whose answer is the longest option, single-choice questions)."""
+    shares: dict[str, tuple[int, int]] = {}
+    for question in questions:
+        if question.kind != "single":
+            continue
+        longest, total = shares.get(question.module, (0, 0))
+        shares[question.module] = (longest + answer_is_longest(question), total + 1)
+    return shares
+
+
+def prompt_key(prompt: str) -> str:
+    return _NOT_TEXT.sub("", prompt).lower()
+
+
+def question_problems(questions: list[QuestionFile], lessons: dict[str, str]) -> list[str]:
+    """Everything wrong with the knowledge questions as a set, one line each."""
+    problems = []
+    for question in questions:
+        if question.lesson not in lessons:
+            problems.append(f"{question.path} [{question.slug}] cites lesson {question.lesson!r}, which does not exist")
+        elif lessons[question.lesson] != question.module:
+            problems.append(f"{question.path} [{question.slug}] cites lesson {question.lesson!r} of module "
+                            f"{lessons[question.lesson]!r}")
+    seen: dict[str, str] = {}
+    for question in questions:
+        key = prompt_key(question.prompt)
+        if key in seen:
+            problems.append(f"{question.path} [{question.slug}] has the same prompt as [{seen[key]}]")
+        else:
+            seen[key] = question.slug
+    for module, (longest, total) in sorted(longest_answer_shares(questions).items()):
+        if total and longest / total >= LONGEST_SHARE_LIMIT:
+            problems.append(f"questions/{module}.toml: the answer is the longest option in {longest} of {total} "
+                            f"single-choice questions ({100 * longest / total:.0f} %); keep it under "
+                            f"{100 * LONGEST_SHARE_LIMIT:.0f} %")
+    return problems
 
 
 def score(scenario: ScenarioFile, lexicon: Lexicon, reply: str) -> ScoreResult:
@@ -151,6 +216,12 @@ def check(bank: Bank, only: str | None, verbose: bool) -> int:
     if unknown and not only:
         print(f"FAIL COMPLETE_FIRST_HALF names scenarios that do not exist: {', '.join(unknown)}")
         failures += 1
+    if not only:
+        problems = question_problems(bank.questions, lesson_modules(ROOT / "courses" / "content"))
+        for problem in problems:
+            print(f"FAIL {problem}")
+        failures += len(problems)
+        print(f"{len(bank.questions)} questions checked")
     print(f"{checked} scenarios, {probed} checks, {failures} failed")
     return 1 if failures else 0
 

@@ -91,6 +91,7 @@ prompt = "买家问“在吗”,先做什么?"
 choices = ["不回", "先回应在线再解答", "发广告"]
 answer = [1]
 explanation = "先回应。"
+lesson = "five-steps-and-greeting"
 
 [[questions]]
 slug = "good-habits"
@@ -101,6 +102,7 @@ prompt = "哪些是好习惯?"
 choices = ["及时回应", "核对地址", "催促付款十次"]
 answer = [0, 1]
 explanation = "前两项。"
+lesson = "five-steps-and-greeting"
 
 [[questions]]
 slug = "greeting-is-optional"
@@ -110,6 +112,7 @@ tags = ["situation:greeting"]
 prompt = "问候可有可无。"
 answer = false
 explanation = "问候很重要。"
+lesson = "five-steps-and-greeting"
 """
 
 
@@ -129,8 +132,11 @@ def make_bank(tmp_path: Path, files: dict[str, str] | None = None) -> Path:
     return root
 
 
+LESSONS = {"five-steps-and-greeting": "presales-flow", "wrong-item-sent": "logistics-aftersales"}
+
+
 def parse(root: Path):
-    return parse_bank(root, module_slugs=MODULES, tags=TAGS)
+    return parse_bank(root, module_slugs=MODULES, tags=TAGS, lessons=LESSONS)
 
 
 def errors_of(root: Path) -> list[str]:
@@ -228,6 +234,12 @@ BROKEN = [
      f"quizzes/content/questions/presales-flow.toml:{line_of(QUESTIONS, 'answer = false')}: [questions[2].answer]", "true 或 false"),
     ("question in the wrong module file", {"questions/presales-flow.toml": replace(QUESTIONS, 'module = "presales-flow"', 'module = "logistics-aftersales"')},
      f"quizzes/content/questions/presales-flow.toml:{line_of(QUESTIONS, 'module =')}: [questions[0].module]", "presales-flow"),
+    ("question without a lesson", {"questions/presales-flow.toml": QUESTIONS.replace('lesson = "five-steps-and-greeting"\n', "", 1)},
+     "quizzes/content/questions/presales-flow.toml:1: [questions[0].lesson]", "缺少必填字段"),
+    ("question citing an unknown lesson", {"questions/presales-flow.toml": replace(QUESTIONS, 'lesson = "five-steps-and-greeting"', 'lesson = "no-such-lesson"')},
+     f"quizzes/content/questions/presales-flow.toml:{line_of(QUESTIONS, 'lesson =')}: [questions[0].lesson]", "未知课时"),
+    ("question citing another module's lesson", {"questions/presales-flow.toml": replace(QUESTIONS, 'lesson = "five-steps-and-greeting"', 'lesson = "wrong-item-sent"')},
+     f"quizzes/content/questions/presales-flow.toml:{line_of(QUESTIONS, 'lesson =')}: [questions[0].lesson]", "logistics-aftersales"),
 ]
 
 
@@ -255,7 +267,7 @@ def test_duplicate_concept_keys_across_files(tmp_path):
 
 def test_duplicate_question_slugs_across_files(tmp_path):
     other = replace(QUESTIONS, 'module = "presales-flow"', 'module = "logistics-aftersales"').replace(
-        'module = "presales-flow"', 'module = "logistics-aftersales"')
+        'module = "presales-flow"', 'module = "logistics-aftersales"').replace('five-steps-and-greeting', 'wrong-item-sent')
     errors = errors_of(make_bank(tmp_path, {"questions/logistics-aftersales.toml": other}))
     assert len([e for e in errors if "题目标识" in e]) == 3
     assert all(e.startswith("quizzes/content/questions/presales-flow.toml") for e in errors)
@@ -286,8 +298,13 @@ def vocabulary() -> tuple[set[str], set[str]]:
 
 
 def test_the_shipped_bank_is_valid():
+    from courses.lesson_files import parse_curriculum
+
     modules, tags = vocabulary()
-    bank = parse_bank(ROOT / "quizzes/content", module_slugs=modules, tags=tags)
+    curriculum = parse_curriculum(ROOT / "courses/content")
+    lessons = {l.slug: m.slug for c in curriculum.courses for m in c.modules for l in m.lessons}
+    bank = parse_bank(ROOT / "quizzes/content", module_slugs=modules, tags=tags, lessons=lessons)
+    assert all(question.lesson in lessons for question in bank.questions)
     core = tomllib.loads((ROOT / "quizzes/content/concepts/core.toml").read_text(encoding="utf-8"))
     assert set(core) <= set(bank.concepts)
     assert all(6 <= len(bank.concepts[key].phrases) <= 25 for key in core)

@@ -17,7 +17,8 @@ Under the bank root (default quizzes/content/):
                              [[criteria]] key, kind (covers|avoids|form), label, weight (1-5), feedback,
                              praise, concepts/phrases/mode/auto_fail (covers, avoids), check/min/max (form)
   questions/<module>.toml    [[questions]] slug, kind (single|multiple|truefalse), module, tags, prompt,
-                             choices, answer (0-based indexes; true/false), explanation
+                             choices, answer (0-based indexes; true/false), explanation,
+                             lesson (slug of the lesson it tests, in the same module)
 Every file is validated before anything is written; errors name the file, field and line, and
 nothing is loaded. A rubric whose content changed is stored as a new version: old answers keep the
 version they were scored with (see `rescore`). See docs/authoring.md."""
