@@ -494,7 +494,7 @@ class CompiledRubric:
             own, norm.breaks, covered, topic_words,
             need_nouns=covers_share <= gaming.OFF_TOPIC_MET_SHARE and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS,
         )
-        if own_chars >= gaming.TOO_SHORT_CHARS and (stuffing.is_stuffing or structure.is_stuffing):
+        if structure.is_stuffing or (own_chars >= gaming.STUFFING_MIN_CHARS and stuffing.is_stuffing):
             add(REVIEW_KEYWORD_STUFFING)
 
         overlap = None

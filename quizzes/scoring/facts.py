@@ -44,6 +44,8 @@ _LISTED = re.compile(r"(\d+(?:\.\d+)?)(?=(?:\s*[、,/和或及]\s*\d+(?:\.\d+)?)
 COURIERS = ("顺丰", "中通", "圆通", "韵达", "申通", "邮政", "ems", "京东快递", "京东物流", "极兔", "德邦", "百世", "天天快递")
 _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")
+_CLOCK_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3]):[0-5]\d(?!\d)")
+_AFTERNOON = re.compile(r"下午|晚上|傍晚|今晚")
 _WHOLE = re.compile(r"全额|全款|全部退")
 # Durations are compared in days so that 两周 and 14天 agree.
 _IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
@@ -124,6 +126,15 @@ def quantities(text: str) -> list[Quantity]:
             if kind in _IN_DAYS:
                 value, unit_kind = value * _IN_DAYS[kind], "duration"
             found.append(Quantity(unit_kind, value, start, match.end()))
+    for match in _CLOCK_TIME.finditer(text):
+        found.append(Quantity("clock", float(int(match.group(1))), match.start(), match.end()))
+    if "点" in text:
+        # 下午3点 is 15:00: clock times are compared on the 24-hour clock.
+        found = [
+            q._replace(value=q.value + 12) if q.kind == "clock" and q.value < 12 and _AFTERNOON.search(text, max(0, q.start - 3), q.start)
+            else q
+            for q in found
+        ]
     units = {"码": "size", "元": "money", "块": "money", "天": "duration", "%": "percent"}
     for match in _LISTED.finditer(text):
         found.append(Quantity(units[match.group(2)], float(match.group(1)), match.start(), match.end()))

@@ -32,8 +32,14 @@ STUFFING_SEGMENT_SLACK = 1  # uncovered, non-glue characters a keyword segment m
 # fragments, as keyword lists are; nouns the scenario and the lexicon never use are unrelated, as padding
 # and replies about something else are.
 FRAGMENT_MAX_CHARS = 8
+# A list is stuffing when nearly all of its pieces are fragments, or most of many pieces are: a terse but
+# real reply has a few short pieces ("图是实拍的,没修") among clauses.
 FRAGMENT_MIN_PIECES = 4
-FRAGMENT_SHARE = 0.6
+FRAGMENT_SHARE = 0.8
+FRAGMENT_MANY_PIECES = 6
+FRAGMENT_MANY_SHARE = 0.6
+# The older coverage measure judges only replies long enough to hold a list.
+STUFFING_MIN_CHARS = 15
 UNRELATED_MIN_NOUNS = 3
 PADDED_UNRELATED_SHARE = 0.6
 PADDED_PIECE_CHARS = 10  # padding keeps each piece short: a keyword and a word or two around it
@@ -172,6 +178,8 @@ class StructureFeatures(NamedTuple):
     def is_stuffing(self) -> bool:
         """Keywords in a list, or keywords padded with unrelated words."""
         if self.fragments >= FRAGMENT_MIN_PIECES and self.fragment_share >= FRAGMENT_SHARE:
+            return True
+        if self.fragments >= FRAGMENT_MANY_PIECES and self.fragment_share >= FRAGMENT_MANY_SHARE:
             return True
         return self.padded
 

@@ -52,6 +52,8 @@ POST_NEGATION_GAP = 10
 POST_NEGATION_TAIL = 1
 _PARTICLES = frozenset("了哦呢啦的呀吧哈喔噢嘛啊呗哟")
 
+_LESS_THAN = ("不满", "不到", "不足", "不超", "没到", "没满")
+_NUMERAL_START = frozenset("0123456789一二两三四五六七八九十百半")
 NEGATOR_CHARS = frozenset(word[0] for word in NEGATORS + NECESSITY_NEGATORS)
 _NEGATOR_CHAR = re.compile("[" + "".join(sorted(NEGATOR_CHARS)) + "]")
 _SCOPE_END = re.compile("|".join(map(re.escape, sorted(SCOPE_ENDS, key=len, reverse=True))))
@@ -214,6 +216,9 @@ def clause_end(text: str, position: int) -> int:
 def _non_negator_end(text: str, index: int) -> int:
     """End of the non-negator word whose negator character is at `index`, or -1 when it is a real negator."""
     char = text[index]
+    # 不满199, 不到三天, 不足一半, 不超过 with a number: a comparison ("less than"), not a denial.
+    if text.startswith(_LESS_THAN, index) and index + 2 < len(text) and text[index + 2] in _NUMERAL_START:
+        return index + 2
     # A-not-A questions (能不能, 有没有, 可不可以) ask; they do not negate.
     if 0 < index < len(text) - 1 and text[index - 1] == text[index + 1]:
         return index + 1
