@@ -20,7 +20,9 @@ def compiled_rubric(rubric: RubricVersion):
 
 def score_scenario_reply(*, scenario: Scenario, rubric: RubricVersion, reply: str) -> dict:
     """The engine's result for a reply, as JSON-able data."""
-    result = compiled_rubric(rubric).score(reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text)
+    result = compiled_rubric(rubric).score(
+        reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text, reference=scenario.model_answer,
+    )
     return result.to_dict()
 
 

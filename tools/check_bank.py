@@ -135,7 +135,9 @@ def question_problems(questions: list[QuestionFile], lessons: dict[str, str]) ->
 
 def score(scenario: ScenarioFile, lexicon: Lexicon, reply: str) -> ScoreResult:
     compiled = compile_snapshot(rubric_snapshot(scenario.rubric, lexicon))
-    return compiled.score(reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text)
+    return compiled.score(
+        reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text, reference=scenario.model_answer,
+    )
 
 
 def breakdown(result: ScoreResult, reply: str) -> str:

@@ -11,11 +11,13 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import gaming
+from .denials import denials, reference_verbs
 from .facts import FactMismatch, fact_mismatches, fact_sheet
 from .guards import (
     GUARD_BLAME,
     GUARD_CONTEMPT,
     GUARD_INSULT,
+    GUARD_MISINFORMATION,
     GUARD_REFUSES_HELP,
     GUARD_RHETORICAL,
     GUARD_SARCASM,
@@ -67,6 +69,7 @@ TRAILING_PARTICLES = "哦呀啦哈噢~"
 GUARD_REASONS = {
     GUARD_INSULT: REVIEW_RUDE, GUARD_CONTEMPT: REVIEW_RUDE, GUARD_SARCASM: REVIEW_SARCASM,
     GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL, GUARD_REFUSES_HELP: REVIEW_REFUSES_HELP,
+    GUARD_MISINFORMATION: REVIEW_FACT_MISMATCH,
 }
 # Routing: a total this close to the pass mark is one a supervisor should look at first.
 BORDERLINE_POINTS = 5
@@ -290,10 +293,11 @@ class CompiledRubric:
         self._fact_sheets: dict[str, Any] = {}
 
     def score(
-        self, reply: str, *, buyer_text: str = "", topic_text: str = "", typing: TypingSignals | None = None,
-        explain: bool = False,
+        self, reply: str, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
+        typing: TypingSignals | None = None, explain: bool = False,
     ) -> ScoreResult:
-        """Score one reply; buyer_text is the buyer's turns, topic_text everything the scenario is about."""
+        """Score one reply; buyer_text is the buyer's turns, topic_text everything the scenario is about,
+        reference the scenario's model answer (what the shop can do for this buyer)."""
         norm = normalise(reply)
         text = norm.text
         content = content_only(text)
@@ -380,6 +384,11 @@ class CompiledRubric:
             ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
             for label in auto_fail_labels
         )
+        if reference:
+            verbs = reference_verbs(normalise(reference).text)
+            denied = [(d.start, d.end) for d in denials(text, verbs) if mask is None or mask.find(0, d.start, d.end) != -1]
+            if denied:
+                reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied))
         reasons = _one_per_code(reasons)
         capped = any(reason.code in CAPPING_REASONS for reason in reasons)
         if capped:
@@ -494,7 +503,9 @@ class CompiledRubric:
             own, norm.breaks, covered, topic_words,
             need_nouns=covers_share <= gaming.OFF_TOPIC_MET_SHARE and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS,
         )
-        if structure.is_stuffing or (own_chars >= gaming.STUFFING_MIN_CHARS and stuffing.is_stuffing):
+        # The coverage measure needs a list to judge: one short sentence of keywords and glue is a terse reply.
+        judged = own_chars >= gaming.STUFFING_MIN_CHARS or (own_chars >= gaming.TOO_SHORT_CHARS and structure.fragments >= 2)
+        if structure.is_stuffing or (judged and stuffing.is_stuffing):
             add(REVIEW_KEYWORD_STUFFING)
 
         overlap = None
@@ -732,10 +743,10 @@ def _compiled_for(rubric: Rubric, lexicon: Lexicon) -> CompiledRubric:
 
 
 def score_reply(
-    reply: str, rubric: Rubric, lexicon: Lexicon, *, buyer_text: str = "", topic_text: str = "",
+    reply: str, rubric: Rubric, lexicon: Lexicon, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
     typing: TypingSignals | None = None, explain: bool = False,
 ) -> ScoreResult:
     """Score a reply against a rubric with the concepts of a lexicon."""
     return _compiled_for(rubric, lexicon).score(
-        reply, buyer_text=buyer_text, topic_text=topic_text, typing=typing, explain=explain,
+        reply, buyer_text=buyer_text, topic_text=topic_text, reference=reference, typing=typing, explain=explain,
     )

@@ -38,8 +38,10 @@ FRAGMENT_MIN_PIECES = 4
 FRAGMENT_SHARE = 0.8
 FRAGMENT_MANY_PIECES = 6
 FRAGMENT_MANY_SHARE = 0.6
-# The older coverage measure judges only replies long enough to hold a list.
+# The coverage measure judges one-piece replies only from this length: shorter, they are terse sentences.
 STUFFING_MIN_CHARS = 15
+# A piece this short is a fragment even with a glue word in it (理解您, 好的).
+FRAGMENT_TINY_CHARS = 4
 UNRELATED_MIN_NOUNS = 3
 PADDED_UNRELATED_SHARE = 0.6
 PADDED_PIECE_CHARS = 10  # padding keeps each piece short: a keyword and a word or two around it
@@ -216,7 +218,7 @@ def structure_features(
         piece = text[start:end]
         size = len(content_only(piece))
         piece_chars += size
-        if size <= FRAGMENT_MAX_CHARS and _FUNCTION.search(piece) is None:
+        if size <= FRAGMENT_TINY_CHARS or (size <= FRAGMENT_MAX_CHARS and _FUNCTION.search(piece) is None):
             fragments += 1
     fragment_share = fragments / counted if counted else 0.0
     matched = [(s, e) for s, e in pieces if any(a < e and s < b for a, b in covered)] if covered else []

@@ -20,6 +20,7 @@ GUARD_SARCASM = "sarcasm"
 GUARD_BLAME = "blame"
 GUARD_RHETORICAL = "rhetorical"
 GUARD_REFUSES_HELP = "refuses_help"
+GUARD_MISINFORMATION = "platform_misinformation"
 
 INSULTS = (
     "傻逼", "傻b", "sb", "煞笔", "沙比", "傻比", "傻x", "二逼", "脑残", "脑瘫", "智障", "白痴", "弱智", "蠢货", "蠢猪",
@@ -41,6 +42,14 @@ CONTEMPT = (
     "爱咋咋", "随你便", "随便你", "关我什么事", "关我屁事", "管不着", "懒得理", "别来烦", "跟我有什么关系",
     "临时抱佛脚", "看不懂", "瞎猜", "别来哭", "头上扣", "扣帽子", "少见多怪", "大惊小怪", "没人管", "别来问",
     "不是只给你一个人", "不是只给您一个人", "不是只为你一个人",
+)
+# Statements about how the platform works that are never true on Taobao, Tmall or a WeChat shop, as the
+# course teaches them: the buyer's money waits with the platform (Alipay escrow) until delivery is
+# confirmed, and an unpaid order simply closes without any penalty to the buyer.
+PLATFORM_MISINFORMATION = (
+    "直接打到*店铺", "直接打到*我们", "直接到*店铺账户", "直接到我们", "直接转给*卖家", "直接转到*店铺", "钱*直接给*卖家",
+    "付了*就到*我们账", "不付款*扣*信用", "不付款*扣分", "不付款*影响*信用", "未付款*扣*信用", "不付款会被*扣",
+    "不付款*影响以后", "拍下不付*影响",
 )
 # The agent declining to do what the job is (ask, check, recommend, explain) rather than what a rule forbids.
 REFUSES_HELP = (
@@ -80,6 +89,7 @@ GUARDS: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     (GUARD_BLAME, BLAME, True),
     (GUARD_RHETORICAL, RHETORICAL, False),
     (GUARD_REFUSES_HELP, REFUSES_HELP, False),
+    (GUARD_MISINFORMATION, PLATFORM_MISINFORMATION, True),
 )
 # Short insults are found only as whole words of their own, never inside a longer word (靠谱, 操作, 滚动,
 # 故意 stays in BLAME as a word): a letter or a Chinese character on either side keeps them apart.

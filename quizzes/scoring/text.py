@@ -26,7 +26,7 @@ BOUNDARY_CHARS = ",。!?;、~…:.\n—｡〜"
 GAP_MAX = 6
 
 # Longest first so that 不可以 is read as one negator, not 不 followed by 可以.
-NEGATORS = ("不可以", "没有", "无法", "不能", "不会", "不予", "不给", "没法", "不", "没", "别", "未", "无")
+NEGATORS = ("不可以", "不可能", "没有", "无法", "不能", "不会", "不予", "不给", "没法", "不", "没", "别", "未", "无")
 # Negators of necessity: after a phrase they free the buyer of something (补发不收运费, 退货不需要您出),
 # they do not deny the phrase.
 NECESSITY_NEGATORS = ("不需要", "不用", "不必", "无需", "不收", "不另收", "免")
@@ -50,6 +50,7 @@ SCOPE_ENDS = (
 # After a phrase, a negator says something about the phrase only when little follows it in the clause.
 POST_NEGATION_GAP = 10
 POST_NEGATION_TAIL = 1
+_PROVIDING = frozenset("送给发退换包补选用开有享参寄做")
 _PARTICLES = frozenset("了哦呢啦的呀吧哈喔噢嘛啊呗哟")
 
 _LESS_THAN = ("不满", "不到", "不足", "不超", "没到", "没满")
@@ -295,8 +296,10 @@ def negation_after(text: str, end: int) -> str | None:
             word, after = found
             if word in NECESSITY_NEGATORS:
                 return None
-            tail = sum(1 for ch in text[after:limit] if ch.isalnum() and ch not in _PARTICLES)
-            if tail <= POST_NEGATION_TAIL and not _rhetorical_question(text, index):
+            tail = [ch for ch in text[after:limit] if ch.isalnum() and ch not in _PARTICLES]
+            # 赠品也不送了, 八折给不了, 退款是不可能的: nothing, or a verb of giving, after the negator. Any other
+            # verb is what the clause denies (活动价不能改 denies the change, not the promotional price).
+            if len(tail) <= POST_NEGATION_TAIL and (not tail or tail[0] in _PROVIDING) and not _rhetorical_question(text, index):
                 return word
             return None
         index += 1

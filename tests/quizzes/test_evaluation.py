@@ -13,10 +13,10 @@ from quizzes.scoring.evaluation import GradedReply, Scored, cohen_kappa, evaluat
 DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev.jsonl"
 
 # What `make eval-scorer` reached when this was written (issue #11). A change that loses any of them fails.
-PINNED = {"qwk": 0.83, "pass_kappa": 0.84, "spearman": 0.70}
-PINNED_GAMING_PASSED_AT_MOST = 0.06
-PINNED_GAMING_FLAGGED_AT_LEAST = 0.94
-PINNED_GOOD_FLAGGED_AT_MOST = 0.10
+PINNED = {"qwk": 0.85, "pass_kappa": 0.85, "spearman": 0.72}
+PINNED_GAMING_PASSED_AT_MOST = 0.025
+PINNED_GAMING_FLAGGED_AT_LEAST = 0.95
+PINNED_GOOD_FLAGGED_AT_MOST = 0.05
 
 
 @pytest.mark.parametrize(("total", "grade"), [(0, 0), (39, 0), (40, 1), (59, 1), (60, 2), (74, 2), (75, 3), (89, 3),

@@ -201,3 +201,46 @@ def test_paste_and_speed_route_to_review_but_keep_the_score(typing, pasted):
     result = score(GOOD, typing=typing)
     assert ("pasted" in codes(result)) is pasted
     assert result.total == score(GOOD).total and result.passed
+
+
+# ---------------------------------------------------------------- denying what the reference does, platform facts
+
+@pytest.mark.parametrize(("reply", "denies"), [
+    ("亲,真抱歉,杯子我们这边没法补发哦,您拍张照看看吧。", True),
+    ("亲,真抱歉,裂了的杯子我们不能给您补发的,运费我们出。", True),
+    ("亲,真抱歉,您没收到新杯子之前不用寄回。我马上给您补发一个,运费我们出。", False),  # the buyer's doing
+    ("亲,真抱歉,不用担心,我马上给您补发一个新的,运费我们出。", False),
+])
+def test_a_polite_refusal_of_what_the_reference_answer_does_is_a_contradiction(reply, denies):
+    result = score(reply, reference=MODEL)
+    assert ("contradicts_rubric" in codes(result)) is denies
+    if denies:
+        assert not result.passed
+
+
+@pytest.mark.parametrize("claim", ["付款后钱会直接打到我们店铺账户", "拍下不付款会被扣信用分哦"])
+def test_claims_about_the_platform_that_are_never_true_are_fact_mismatches(claim):
+    result = score(GOOD + claim + "。")
+    assert "fact_mismatch" in codes(result) and not result.passed
+
+
+def test_clock_times_are_compared_on_the_24_hour_clock():
+    rubric = Rubric(RUBRIC.criteria, pass_mark=70, facts=("揽件:韵达 18:00 来揽件",))
+    late = score_reply(GOOD + "包裹下午3点已经被揽走了。", rubric, LEXICON, buyer_text=BUYER, topic_text=TOPIC)
+    right = score_reply(GOOD + "韵达晚上6点来揽件。", rubric, LEXICON, buyer_text=BUYER, topic_text=TOPIC)
+    assert "fact_mismatch" in codes(late) and "fact_mismatch" not in codes(right)
+
+
+def test_less_than_a_number_compares_rather_than_denies():
+    assert met(score("亲,抱歉,不到三天就给您全额退款"), "fix")
+
+
+def test_format_character_class_matches_unicode():
+    import sys
+    import unicodedata
+
+    from quizzes.scoring.text import FORMAT_CHARS
+
+    wrong = [hex(c) for c in range(sys.maxunicode + 1)
+             if (unicodedata.category(chr(c)) == "Cf") != bool(FORMAT_CHARS.match(chr(c)))]
+    assert wrong == []

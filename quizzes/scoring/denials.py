@@ -1,0 +1,95 @@
+"""Denials: the reply refuses, politely, what the scenario's reference answer does.
+
+The reference (model) answer of a scenario shows what the shop can do for this buyer: change the
+address, recommend one of two cases, issue the invoice. A reply that says 地址我们这边没法改 or
+两款我都不能给您推荐 in friendly words denies exactly that. A denial here is a real negator whose
+clause has no buyer as its subject (您没收到 is about the buyer), followed by a verb the reference
+affirms and never negates itself (a reference that says 价格改不了 makes that refusal the rule).
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import NamedTuple
+
+from .text import NECESSITY_NEGATORS, clause_start, negation_of, negator_at
+from .words import tag
+
+# Words between a negator and its verb that the verb search steps over.
+_STEP_OVER = frozenset({
+    "给", "给您", "帮", "帮您", "为您", "替您", "您", "你", "再", "去", "来", "能", "会", "可以", "太", "好", "这么",
+    "直接", "马上", "随便", "这边", "这里", "在", "跟您", "和您",
+})
+# Verbs too general to carry a denial (是, 有 …) or that deny nothing the buyer wants.
+_GENERAL_VERBS = frozenset({
+    "是", "有", "会", "能", "要", "用", "在", "说", "让", "给", "帮", "做", "想", "觉得", "知道", "担心", "着急", "影响",
+    "耽误", "浪费", "麻烦", "打扰", "好意思", "客气", "满意", "合适", "需要", "收", "算", "行", "到", "懂", "好说",
+})
+_BUYER_SUBJECTS = ("您", "你", "买家", "宝宝", "孩子")
+_AGENT_SUBJECTS = ("我", "这边", "店", "咱")
+
+
+class Denial(NamedTuple):
+    start: int  # the negator
+    end: int  # the end of the verb it denies
+    verb: str
+
+
+class ReferenceVerbs(NamedTuple):
+    affirmed: frozenset[str]
+    negated: frozenset[str]
+
+
+@lru_cache(maxsize=512)
+def reference_verbs(reference: str) -> ReferenceVerbs:
+    """The verbs of a normalised reference answer: those it affirms and those it negates somewhere."""
+    affirmed: set[str] = set()
+    negated: set[str] = set()
+    position = 0
+    for word, pos in tag(reference):
+        start = reference.find(word, position)
+        if start < 0:
+            continue
+        position = start + len(word)
+        if pos != "v" or word in _GENERAL_VERBS:
+            continue
+        (negated if negation_of(reference, start, position) else affirmed).add(word)
+    return ReferenceVerbs(frozenset(affirmed), frozenset(negated))
+
+
+def _affirmed(verb: str, verbs: ReferenceVerbs) -> bool:
+    """The reference does this (改 where it says 改成), and never refuses it; 开成 is not 开."""
+    if any(n.startswith(verb) or verb.startswith(n) for n in verbs.negated):
+        return False
+    return any(a.startswith(verb) for a in verbs.affirmed)
+
+
+def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
+    """Where the reply denies doing what the reference answer does."""
+    if not verbs.affirmed:
+        return []
+    words = [(word, pos) for word, pos in tag(text)]
+    found: list[Denial] = []
+    offsets: list[int] = []
+    position = 0
+    for word, _ in words:
+        start = text.find(word, position)
+        offsets.append(start if start >= 0 else position)
+        position = (start + len(word)) if start >= 0 else position
+    for i, (word, _) in enumerate(words):
+        start = offsets[i]
+        negator = negator_at(text, start) if word and text.startswith(word, start) else None
+        if negator is None or negator[0] in NECESSITY_NEGATORS or negator[1] > start + len(word) + 2:
+            continue
+        before = text[clause_start(text, start):start]
+        if any(s in before for s in _BUYER_SUBJECTS) and not any(s in before for s in _AGENT_SUBJECTS):
+            continue  # 您没收到: the buyer's doing, not a refusal
+        for j in range(i + 1, min(i + 5, len(words))):
+            following, pos = words[j]
+            if offsets[j] < negator[1]:
+                continue  # still inside the negator word (没法 segmented as one or two words)
+            if following in _STEP_OVER:
+                continue
+            if pos == "v" and following not in _GENERAL_VERBS and _affirmed(following, verbs):
+                found.append(Denial(start, offsets[j] + len(following), following))
+            break
+    return found
