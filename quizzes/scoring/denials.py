@@ -8,6 +8,7 @@ affirms and never negates itself (a reference that says 价格改不了 makes th
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -17,8 +18,14 @@ from .words import tag
 # Words between a negator and its verb that the verb search steps over.
 _STEP_OVER = frozenset({
     "给", "给您", "帮", "帮您", "为您", "替您", "您", "你", "再", "去", "来", "能", "会", "可以", "太", "好", "这么",
-    "直接", "马上", "随便", "这边", "这里", "在", "跟您", "和您",
+    "直接", "马上", "随便", "这边", "这里", "在", "跟您", "和您", "支持", "允许", "方便", "办法",
 })
+# What a shop does for a buyer. The tagger often misses them as verbs (换 tagged as a noun), so they count
+# as verbs by name, and two of them agree when one holds the other (退换 and 换, 换成 and 换).
+SERVICE_VERBS = (
+    "换", "退", "发", "改", "开", "补", "送", "寄", "修", "查", "问", "推荐", "退换", "换货", "退货", "退款", "补发",
+    "发货", "开票", "核实", "联系", "安排", "处理", "提供", "保留", "优惠", "包邮", "赔", "拦截", "召回", "转",
+)
 # Verbs too general to carry a denial (是, 有 …) or that deny nothing the buyer wants.
 _GENERAL_VERBS = frozenset({
     "是", "有", "会", "能", "要", "用", "在", "说", "让", "给", "帮", "做", "想", "觉得", "知道", "担心", "着急", "影响",
@@ -26,6 +33,10 @@ _GENERAL_VERBS = frozenset({
 })
 _BUYER_SUBJECTS = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT_SUBJECTS = ("我", "这边", "店", "咱")
+_WORRIES = ("担心", "怕", "以为", "顾虑", "会不会", "万一")
+
+
+_SERVICE = frozenset(SERVICE_VERBS)
 
 
 class Denial(NamedTuple):
@@ -50,17 +61,22 @@ def reference_verbs(reference: str) -> ReferenceVerbs:
         if start < 0:
             continue
         position = start + len(word)
-        if pos != "v" or word in _GENERAL_VERBS:
-            continue
-        (negated if negation_of(reference, start, position) else affirmed).add(word)
+        if (pos == "v" or word in SERVICE_VERBS) and word not in _GENERAL_VERBS:
+            (negated if negation_of(reference, start, position) else affirmed).add(word)
+    for verb in SERVICE_VERBS:  # inside words the tagger joined (一是换同款)
+        for match in re.finditer(re.escape(verb), reference):
+            (negated if negation_of(reference, match.start(), match.end()) else affirmed).add(verb)
     return ReferenceVerbs(frozenset(affirmed), frozenset(negated))
 
 
 def _affirmed(verb: str, verbs: ReferenceVerbs) -> bool:
     """The reference does this (改 where it says 改成), and never refuses it; 开成 is not 开."""
-    if any(n.startswith(verb) or verb.startswith(n) for n in verbs.negated):
+    def same(a: str) -> bool:
+        return a.startswith(verb) or (verb in _SERVICE and a in _SERVICE and (a in verb or verb in a))
+
+    if any(same(n) or verb.startswith(n) for n in verbs.negated):
         return False
-    return any(a.startswith(verb) for a in verbs.affirmed)
+    return any(same(a) for a in verbs.affirmed)
 
 
 def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
@@ -83,13 +99,16 @@ def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
         before = text[clause_start(text, start):start]
         if any(s in before for s in _BUYER_SUBJECTS) and not any(s in before for s in _AGENT_SUBJECTS):
             continue  # 您没收到: the buyer's doing, not a refusal
+        if any(w in before for w in _WORRIES):
+            continue  # 不用担心不发货: the worry is denied, not the shipping
         for j in range(i + 1, min(i + 5, len(words))):
             following, pos = words[j]
             if offsets[j] < negator[1]:
                 continue  # still inside the negator word (没法 segmented as one or two words)
             if following in _STEP_OVER:
                 continue
-            if pos == "v" and following not in _GENERAL_VERBS and _affirmed(following, verbs):
+            verb_like = pos == "v" or following in _SERVICE
+            if verb_like and following not in _GENERAL_VERBS and _affirmed(following, verbs):
                 found.append(Denial(start, offsets[j] + len(following), following))
             break
     return found

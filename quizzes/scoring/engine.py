@@ -501,7 +501,7 @@ class CompiledRubric:
         # Unrelated nouns matter only where the reply might be padding or off topic; tagging costs time.
         structure = gaming.structure_features(
             own, norm.breaks, covered, topic_words,
-            need_nouns=covers_share <= gaming.OFF_TOPIC_MET_SHARE and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS,
+            need_nouns=covers_share <= gaming.OFF_TOPIC_HALF_MET and content_chars >= gaming.OFF_TOPIC_FLUENT_CHARS,
         )
         # The coverage measure needs a list to judge: one short sentence of keywords and glue is a terse reply.
         judged = own_chars >= gaming.STUFFING_MIN_CHARS or (own_chars >= gaming.TOO_SHORT_CHARS and structure.fragments >= 2)
@@ -520,7 +520,7 @@ class CompiledRubric:
             unrelated = structure.unrelated_share
             if (covers_share == 0 and unrelated >= gaming.OFF_TOPIC_UNRELATED_NONE_MET) or (
                 covers_share <= gaming.OFF_TOPIC_MET_SHARE and unrelated >= gaming.OFF_TOPIC_UNRELATED
-            ):
+            ) or (covers_share <= gaming.OFF_TOPIC_HALF_MET and unrelated >= gaming.OFF_TOPIC_ALL_UNRELATED):
                 add(REVIEW_OFF_TOPIC)
 
         if self.rude_unit is not None and hits[self.rude_unit].unnegated:

@@ -49,6 +49,8 @@ OFF_TOPIC_FLUENT_CHARS = 15
 OFF_TOPIC_UNRELATED = 0.6  # with at most OFF_TOPIC_MET_SHARE of the covers weight met
 OFF_TOPIC_MET_SHARE = 0.34
 OFF_TOPIC_UNRELATED_NONE_MET = 0.3  # with nothing met at all
+OFF_TOPIC_ALL_UNRELATED = 0.8  # with at most half the covers weight met: a greeting, then another subject
+OFF_TOPIC_HALF_MET = 0.5
 
 # Characters that glue a real sentence together; a list of keywords has almost none outside its keywords.
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲")
