@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .models import Answer, Question, RubricVersion, Scenario
 from .scoring import compile_snapshot
+from .scoring.types import TypingSignals
 
 # Rubric versions never change once stored, so a compiled rubric can be kept for the process's life.
 _COMPILED: dict[str, object] = {}
@@ -18,10 +19,13 @@ def compiled_rubric(rubric: RubricVersion):
     return compiled
 
 
-def score_scenario_reply(*, scenario: Scenario, rubric: RubricVersion, reply: str) -> dict:
+def score_scenario_reply(
+    *, scenario: Scenario, rubric: RubricVersion, reply: str, typing: TypingSignals | None = None, explain: bool = False,
+) -> dict:
     """The engine's result for a reply, as JSON-able data."""
     result = compiled_rubric(rubric).score(
         reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text, reference=scenario.model_answer,
+        typing=typing, explain=explain,
     )
     return result.to_dict()
 

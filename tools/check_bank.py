@@ -133,10 +133,11 @@ def question_problems(questions: list[QuestionFile], lessons: dict[str, str]) ->
     return problems
 
 
-def score(scenario: ScenarioFile, lexicon: Lexicon, reply: str) -> ScoreResult:
+def score(scenario: ScenarioFile, lexicon: Lexicon, reply: str, *, explain: bool = False) -> ScoreResult:
     compiled = compile_snapshot(rubric_snapshot(scenario.rubric, lexicon))
     return compiled.score(
         reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text, reference=scenario.model_answer,
+        explain=explain,
     )
 
 
@@ -151,7 +152,10 @@ def breakdown(result: ScoreResult, reply: str) -> str:
             + (f"  命中:{found}" if found else "")
         )
     for reason in result.review_reasons:
-        lines.append(f"      ! {reason.code}: {reason.message}")
+        found = "、".join(f"「{reply[span.start:span.end]}」" for span in reason.evidence)
+        lines.append(f"      ! {reason.code}: {reason.message}" + (f"  {found}" if found else ""))
+    for line in result.diagnostics:
+        lines.append(f"      ? {line}")
     stats = ", ".join(f"{key}={value}" for key, value in result.to_dict()["stats"].items())
     lines.append(f"      stats: {stats}")
     return "\n".join(lines)
@@ -203,7 +207,7 @@ def check(bank: Bank, only: str | None, verbose: bool) -> int:
         checked += 1
         for probe in probes(scenario, lexicon):
             probed += 1
-            result = score(scenario, lexicon, probe.reply)
+            result = score(scenario, lexicon, probe.reply, explain=verbose)
             problem = probe.failure(result, scenario.pass_mark)
             if problem or verbose:
                 status = "FAIL" if problem else "ok"
@@ -245,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         if scenario is None:
             print(f"no scenario with slug {args.scenario!r}", file=sys.stderr)
             return 2
-        result = score(scenario, bank.lexicon(), args.reply)
+        result = score(scenario, bank.lexicon(), args.reply, explain=True)
         data = result.to_dict()
         for criterion in data["criteria"]:
             criterion["matched"] = [args.reply[start:end] for start, end in criterion["evidence"]]
