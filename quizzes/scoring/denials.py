@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .text import NECESSITY_NEGATORS, clause_start, negation_of, negator_at
-from .words import tag
+from .words import tagged_spans
 
 # Words between a negator and its verb that the verb search steps over.
 _STEP_OVER = frozenset({
@@ -55,14 +55,9 @@ def reference_verbs(reference: str) -> ReferenceVerbs:
     """The verbs of a normalised reference answer: those it affirms and those it negates somewhere."""
     affirmed: set[str] = set()
     negated: set[str] = set()
-    position = 0
-    for word, pos in tag(reference):
-        start = reference.find(word, position)
-        if start < 0:
-            continue
-        position = start + len(word)
+    for word, pos, start, end in tagged_spans(reference):
         if (pos == "v" or word in SERVICE_VERBS) and word not in _GENERAL_VERBS:
-            (negated if negation_of(reference, start, position) else affirmed).add(word)
+            (negated if negation_of(reference, start, end) else affirmed).add(word)
     for verb in SERVICE_VERBS:  # inside words the tagger joined (一是换同款)
         for match in re.finditer(re.escape(verb), reference):
             (negated if negation_of(reference, match.start(), match.end()) else affirmed).add(verb)
@@ -83,17 +78,13 @@ def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
     """Where the reply denies doing what the reference answer does."""
     if not verbs.affirmed:
         return []
-    words = [(word, pos) for word, pos in tag(text)]
+    spans = tagged_spans(text)
+    words = [(word, pos) for word, pos, _, _ in spans]
+    offsets = [start for _, _, start, _ in spans]
     found: list[Denial] = []
-    offsets: list[int] = []
-    position = 0
-    for word, _ in words:
-        start = text.find(word, position)
-        offsets.append(start if start >= 0 else position)
-        position = (start + len(word)) if start >= 0 else position
     for i, (word, _) in enumerate(words):
         start = offsets[i]
-        negator = negator_at(text, start) if word and text.startswith(word, start) else None
+        negator = negator_at(text, start)
         if negator is None or negator[0] in NECESSITY_NEGATORS or negator[1] > start + len(word) + 2:
             continue
         before = text[clause_start(text, start):start]

@@ -10,7 +10,7 @@ from .common_chars import COMMON_CHARS
 from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, content_only, normalise
 from .types import Rubric
-from .words import FILLER_WORDS, tag
+from .words import FILLER_WORDS, tag, tagged_spans
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
 COPIED_RATIO_LIMIT = 0.6
@@ -233,15 +233,10 @@ def structure_features(
         return StructureFeatures(counted, fragment_share, 0.0, False)
     nouns = unrelated = 0
     unrelated_at: list[int] = []
-    position = 0
-    for word, pos in tag(text):
-        word_start = text.find(word, position)
-        if word_start < 0:
-            continue
-        position = word_start + len(word)
+    for word, pos, word_start, word_end in tagged_spans(text):
         if not pos.startswith("n") or len(word) < 2 or word in FILLER_WORDS:
             continue
-        if any(s < position and word_start < e for s, e in covered):
+        if any(s < word_end and word_start < e for s, e in covered):
             continue  # the phrase match itself
         nouns += 1
         if word not in related:

@@ -65,6 +65,19 @@ def tag(text: str) -> list[tuple[str, str]]:
     return rjieba.tag(text)
 
 
+def tagged_spans(text: str) -> list[tuple[str, str, int, int]]:
+    """The words of a text with their tags and where each stands: (word, tag, start, end)."""
+    spans = []
+    position = 0
+    for word, pos in rjieba.tag(text):
+        start = text.find(word, position)
+        if start < 0:
+            continue
+        position = start + len(word)
+        spans.append((word, pos, start, position))
+    return spans
+
+
 def alternatives(word: str) -> tuple[str, ...]:
     """The word and its near-synonyms, longest first."""
     group = _GROUP_OF.get(word)
