@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .text import NECESSITY_NEGATORS, clause_start, negation_of, negator_at
+from .text import clause_start, negation_of, negator_at
 from .words import tagged_spans
 
 # Words between a negator and its verb that the verb search steps over.
@@ -33,6 +33,9 @@ _GENERAL_VERBS = frozenset({
 })
 _BUYER_SUBJECTS = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT_SUBJECTS = ("我", "这边", "店", "咱")
+# Negators that refuse (can't, won't, no way), as opposed to those that state (还没发, 未签收).
+REFUSING_NEGATORS = frozenset({"不能", "没法", "无法", "不会", "不可以", "不可能", "不给", "不予", "不", "没"})
+_POSTPONING = frozenset("先暂还尚")
 _WORRIES = ("担心", "怕", "以为", "顾虑", "会不会", "万一")
 
 
@@ -85,8 +88,12 @@ def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
     for i, (word, _) in enumerate(words):
         start = offsets[i]
         negator = negator_at(text, start)
-        if negator is None or negator[0] in NECESSITY_NEGATORS or negator[1] > start + len(word) + 2:
+        if negator is None or negator[0] not in REFUSING_NEGATORS or negator[1] > start + len(word) + 2:
             continue
+        if negator[0] == "没" and not text.startswith("没办法", start):
+            continue  # 还没发: a state, not a refusal
+        if start and text[start - 1] in _POSTPONING:
+            continue  # 先不发货, 暂不退: a step put off, not refused
         before = text[clause_start(text, start):start]
         if any(s in before for s in _BUYER_SUBJECTS) and not any(s in before for s in _AGENT_SUBJECTS):
             continue  # 您没收到: the buyer's doing, not a refusal

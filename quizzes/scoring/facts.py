@@ -46,6 +46,11 @@ _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")
 _CLOCK_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3]):[0-5]\d(?!\d)")
 _AFTERNOON = re.compile(r"下午|晚上|傍晚|今晚")
+_OFFER_BEFORE = re.compile(r"补偿|赔|送|返|红包|优惠券|券|补您|补给您|减")
+_OFFER_AFTER = re.compile(r".{0,2}(?:红包|优惠券|券|补偿|无门槛)")
+# What holds on every Taobao/Tmall shop whatever the scenario says: 7 days' no-reason returns, the
+# 24/48/72-hour shipping promises. Values of these kinds are known wherever the kind is.
+PLATFORM_VALUES = {"duration": (7.0,), "hours": (24.0, 48.0, 72.0)}
 _WHOLE = re.compile(r"全额|全款|全部退")
 # Durations are compared in days so that 两周 and 14天 agree.
 _IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
@@ -158,6 +163,9 @@ def fact_sheet(source: str) -> FactSheet:
         values.setdefault(quantity.kind, set()).add(quantity.value)
     if _WHOLE.search(source):
         values.setdefault("percent", set()).add(100.0)  # 全额退款: a refund of a share contradicts it
+    for kind, platform in PLATFORM_VALUES.items():
+        if kind in values:
+            values[kind].update(platform)
     widened: dict[str, frozenset[float]] = {}
     for kind, numbers in values.items():
         more = set(numbers)
@@ -178,6 +186,10 @@ def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
             continue
         if _PROMISE_REPLY.match(text, quantity.end):
             continue  # 三天内给您答复: the agent's own promise
+        if quantity.kind == "money" and (
+            _OFFER_BEFORE.search(text, max(0, quantity.start - 5), quantity.start) or _OFFER_AFTER.match(text, quantity.end)
+        ):
+            continue  # 补偿您5元红包: an offer the agent makes, not a fact of the order
         if quantity.kind in ("hours", "minutes", "clock") and _PROMISE_DEADLINE.match(text, quantity.end):
             continue
         found.append(FactMismatch(quantity.kind, quantity.start, quantity.end, text[quantity.start:quantity.end]))

@@ -140,6 +140,8 @@ def test_fixed_expressions_and_negated_blame_are_not_guards(reply):
     ("退款1-3个工作日原路返回", False),
     ("韵达那边我去问", False),
     ("两小时内回复您", False),  # the agent's own promise, not a scenario fact
+    ("再补偿您5元无门槛红包", False),  # an offer the agent makes
+    ("也支持7天无理由", False),  # a platform rule, true in every shop
 ])
 def test_stated_facts_are_checked_against_the_scenario(claim, bad):
     result = score(GOOD + claim + "。")
@@ -210,6 +212,8 @@ def test_paste_and_speed_route_to_review_but_keep_the_score(typing, pasted):
     ("亲,真抱歉,裂了的杯子我们不能给您补发的,运费我们出。", True),
     ("亲,真抱歉,您没收到新杯子之前不用寄回。我马上给您补发一个,运费我们出。", False),  # the buyer's doing
     ("亲,真抱歉,不用担心,我马上给您补发一个新的,运费我们出。", False),
+    ("亲,真抱歉,新杯子还没发出,我今天就给您补发,运费我们出。", False),  # a state, not a refusal
+    ("亲,真抱歉,等您确认地址前我们先不补发,确认后马上补发,运费我们出。", False),  # put off, not refused
 ])
 def test_a_polite_refusal_of_what_the_reference_answer_does_is_a_contradiction(reply, denies):
     result = score(reply, reference=MODEL)
