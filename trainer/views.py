@@ -92,7 +92,7 @@ def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
     headers, table = exports.results_table(answers)
     name = f"results-{clock.today():%Y%m%d}"
     if fmt == "xlsx":
-        return exports.xlsx_response(name, "全部成绩", headers, table)
+        return exports.xlsx_response(name, "全部成绩", headers, table, constant_memory=True)
     return exports.csv_response(name, headers, table)
 
 
