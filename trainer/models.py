@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -154,6 +155,11 @@ class PathStep(models.Model):
         if self.exam_id:
             return self.exam.name
         return str(PathStep.Kind(self.kind).label)
+
+    @cached_property
+    def lesson_url(self) -> str:
+        """The lesson's page, for lesson steps: resolved once per step read, however many trainees show it."""
+        return self.lesson.get_absolute_url() if self.lesson_id else ""
 
 
 class PathAssignment(models.Model):

@@ -63,10 +63,15 @@ def attempt_status(*, sittings: list[Sitting], pass_mark: int, due: date, today:
 class StepStatus:
     """One step of one trainee's path. Plain slots, not a dataclass: the grid builds thousands."""
 
-    __slots__ = ("step", "status", "due_on", "score", "evidence_url")
+    __slots__ = ("step", "status", "due_on", "score", "attempt_url")
 
-    def __init__(self, step: Any, status: str, due_on: date, score: int | None = None, evidence_url: str = ""):
-        self.step, self.status, self.due_on, self.score, self.evidence_url = step, status, due_on, score, evidence_url
+    def __init__(self, step: Any, status: str, due_on: date, score: int | None = None, attempt_url: str = ""):
+        self.step, self.status, self.due_on, self.score, self.attempt_url = step, status, due_on, score, attempt_url
+
+    @property
+    def evidence_url(self) -> str:
+        """The attempt the status shows, else the step's lesson (`step.lesson_url`, if the step has one)."""
+        return self.attempt_url or getattr(self.step, "lesson_url", "")
 
     @property
     def is_done(self) -> bool:

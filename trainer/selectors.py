@@ -109,8 +109,6 @@ def path_steps(*, path_ids: set[int]) -> dict[int, list[PathStep]]:
     for step in (PathStep.objects.filter(path_id__in=path_ids).select_related("lesson", "module", "exam")
                  .only("path_id", "order", "kind", "due_days", "pass_mark", "lesson__slug", "lesson__title",
                        "module__title", "exam__name", "exam__pass_mark").order_by("path_id", "order")):
-        # Read once a request, not once a trainee: the grid shows every step for fifty trainees.
-        step.evidence_url = step.lesson.get_absolute_url() if step.lesson_id else ""
         steps[step.path_id].append(step)
     return steps
 
@@ -162,7 +160,7 @@ def progress_for(*, trainees: list[User], attempts: list[tuple] | None = None) -
             due = rules.due_on(start=start, due_days=step.due_days)
             if step.kind == _LESSON:
                 status = rules.lesson_status(done=(trainee.pk, step.lesson_id) in completions, due=due, today=today)
-                progress.steps.append(StepStatus(step, status, due, evidence_url=step.evidence_url))
+                progress.steps.append(StepStatus(step, status, due))
                 continue
             if step.kind == _MODULE_QUIZ:
                 key, pass_mark, url_name = (trainee.pk, _MODULE_QUIZ, step.module_id), step.pass_mark, "quizzes:attempt_result"

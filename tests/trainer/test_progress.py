@@ -298,3 +298,38 @@ def test_grid_cells_show_status_score_link_and_due_date(assigned, people, client
     quiz_step = assigned.steps.get(kind="module_quiz", module=module)
     assert by_step[quiz_step.pk].evidence_url == reverse("quizzes:attempt_result", args=[attempt.pk])
     assert f'<a href="{lesson_step.lesson.get_absolute_url()}">已通过</a>' in row
+
+
+# What grid_cells (trainer/templatetags/progress_tags.py) replaces, for the test below.
+GRID_CELLS_TEMPLATE = (
+    '{% load progress_tags %}{% for s in row.steps %}<td class="gc s-{{ s.status }}">'
+    '{% if s.evidence_url and s.status == "passed" or s.evidence_url and s.status == "failed" %}'
+    '<a href="{{ s.evidence_url }}">{{ s.status|status_label }}{% if s.score is not None %} {{ s.score }}{% endif %}</a>'
+    '{% else %}<b>{{ s.status|status_label }}{% if s.score is not None %} {{ s.score }}{% endif %}</b>{% endif %}'
+    '<i>{{ s.due_on|date:"m-d" }}</i></td>{% endfor %}')
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_grid_cells_match_the_template_they_replace(language):
+    """Every status, with and without a score and an evidence link (a hostile one included), in both languages."""
+    from datetime import date
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from trainer.progress import StepStatus, TraineeProgress
+    from trainer.templatetags.progress_tags import grid_cells
+
+    class Step:
+        def __init__(self, lesson_url=""):
+            self.pk, self.lesson_url = 1, lesson_url
+
+    steps = []
+    for n, code in enumerate([PASSED, FAILED, OVERDUE, IN_PROGRESS, NOT_STARTED]):
+        due = date(2026, 1 + n, 9 + n)
+        steps += [StepStatus(Step(), code, due), StepStatus(Step("/lessons/a/"), code, due),
+                  StepStatus(Step(), code, due, 80 + n, f"/attempts/{n}/result/"),
+                  StepStatus(Step('/x/"><script>'), code, due, 0)]
+    row = TraineeProgress(trainee=None, path=None, steps=steps)
+    with translation.override(language):
+        assert grid_cells(row) == Template(GRID_CELLS_TEMPLATE).render(Context({"row": row}))
