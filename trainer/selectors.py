@@ -126,8 +126,11 @@ def quiz_and_certification_attempts(*, trainee_ids: list[int],
                 .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
 
 
+_LESSON, _MODULE_QUIZ, _CERTIFICATION = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ, PathStep.Kind.CERTIFICATION
+
+
 def progress_for(*, trainees: list[User], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
-    """Every trainee's path with a status per step (trainee.progress's rules over their completions and attempts).
+    """Every trainee's path with a status per step: trainer.progress's rules over their completions and attempts.
 
     A fixed number of queries whatever the number of trainees or steps: trainees come from
     trainees_with_paths (or have `path_assignment__path` selected). `attempts`, if given, is
@@ -172,9 +175,6 @@ def progress_for(*, trainees: list[User], attempts: list[tuple] | None = None) -
             else:
                 progress.steps.append(StepStatus(step, status, due, shown.total, reverse(url_name, args=[shown.id])))
     return result
-
-
-_LESSON, _MODULE_QUIZ, _CERTIFICATION = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ, PathStep.Kind.CERTIFICATION
 
 
 GRID_PAGE = 50  # trainees per grid page; the exports always hold every row
