@@ -6,8 +6,3 @@ class TrainerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "trainer"
     verbose_name = _("人员与带教")
-
-    def ready(self) -> None:
-        from . import signals
-
-        signals.connect()

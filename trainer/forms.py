@@ -1,47 +1,35 @@
 """Forms of the supervisor workspace and certification."""
 from __future__ import annotations
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
 
 from .models import CertificationExam, OnboardingPath, Team, User
-from .widgets import PythonSelect
 
 
-class _OptionsFromValues(forms.models.ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        label = self.field.label_from_values
-        for pk, *values in self.queryset.values_list("pk", *self.field.label_fields):
-            yield (pk, label(*values))
+def _filter_bar(*columns: tuple[str, str]) -> FormHelper:
+    """A one-line GET form: each field in its column, the filter button last."""
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_class = "row g-2 align-items-end mb-3"
+    helper.disable_csrf = True
+    helper.layout = Layout(*(Div(name, css_class=css) for name, css in columns), Div(
+        StrictButton(_("筛选"), type="submit", css_class="btn-outline-primary w-100"), css_class="col-md-2 mb-3"))
+    return helper
 
 
-class OptionsFromValuesField(forms.ModelChoiceField):
-    """A ModelChoiceField whose options are read as (pk, label columns) tuples instead of one model
-    instance per option: the filter bars list every trainee a supervisor has. Validation is
-    ModelChoiceField's (the chosen pk must be in the queryset) and cleaned_data holds the instance.
-    label_from_values must give what the model's __str__ gives."""
-
-    iterator = _OptionsFromValues
-    widget = PythonSelect
-
-    def __init__(self, *args, label_fields=("name",), label_from_values=lambda name: name, **kwargs):
-        self.label_fields, self.label_from_values = label_fields, label_from_values
-        super().__init__(*args, **kwargs)
+def _team_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=Team.objects.none(), **kwargs)
 
 
-def _team_field(**kwargs) -> OptionsFromValuesField:
-    return OptionsFromValuesField(queryset=Team.objects.none(), **kwargs)
+def _trainee_field(**kwargs) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=User.objects.none(), required=False, **kwargs)
 
-
-def _trainee_field(**kwargs) -> OptionsFromValuesField:
-    # User.__str__: the display name, else the username
-    return OptionsFromValuesField(queryset=User.objects.none(), required=False,
-                                  label_fields=("display_name", "username"),
-                                  label_from_values=lambda display_name, username: display_name or username, **kwargs)
 
 SORT_CHOICES = [
     ("name", _("按团队和姓名")), ("progress", _("完成度从高到低")), ("progress_asc", _("完成度从低到高")),
@@ -52,21 +40,22 @@ SORT_CHOICES = [
 class GridFilterForm(forms.Form):
     team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
     overdue = forms.BooleanField(required=False, label=_("只看有逾期的学员"))
-    sort = forms.ChoiceField(widget=PythonSelect, choices=SORT_CHOICES, required=False, label=_("排序"))
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label=_("排序"))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams.only("pk", "name")
+        self.helper = _filter_bar(("team", "col-md-3"), ("sort", "col-md-3"), ("overdue", "col-md-3"))
 
 
 class AssignPathForm(forms.Form):
-    path = OptionsFromValuesField(queryset=OnboardingPath.objects.all(), label=_("带教路径"))
+    path = forms.ModelChoiceField(queryset=OnboardingPath.objects.only("pk", "name"), label=_("带教路径"))
     team = _team_field(required=False, label=_("整个团队"))
     trainee = _trainee_field(label=_("或单个学员"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["trainee"].queryset = trainees
 
     def clean(self):
@@ -77,7 +66,7 @@ class AssignPathForm(forms.Form):
 
 
 class ReviewQueueFilterForm(forms.Form):
-    status = forms.ChoiceField(widget=PythonSelect, choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
+    status = forms.ChoiceField(choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
                                         ("all", _("全部"))], required=False, label=_("状态"))
     team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
     trainee = _trainee_field(empty_label=_("全部学员"), label=_("学员"))
@@ -85,8 +74,10 @@ class ReviewQueueFilterForm(forms.Form):
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["trainee"].queryset = trainees
+        self.helper = _filter_bar(("status", "col-md-2"), ("team", "col-md-3"), ("trainee", "col-md-3"),
+                                  ("scenario", "col-md-2"))
 
 
 PASSAGE_SLOTS = 3
@@ -140,12 +131,12 @@ class ReviewForm(forms.Form):
 
 class RoundScheduleForm(forms.Form):
     team = _team_field(label=_("团队"))
-    exam = OptionsFromValuesField(queryset=CertificationExam.objects.all(), label=_("考试"))
+    exam = forms.ModelChoiceField(queryset=CertificationExam.objects.only("pk", "name"), label=_("考试"))
     first_day = forms.DateField(label=_("第一轮开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["team"].queryset = teams
+        self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["first_day"].initial = clock.today()

@@ -1,10 +1,9 @@
 """People: users with a role, teams with supervisors."""
 from __future__ import annotations
 
-import uuid
-
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 
@@ -38,6 +37,8 @@ class User(AbstractUser):
     )
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
 
+    NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # what `name` reads, for .only()
+
     class Meta:
         verbose_name = _("用户")
         verbose_name_plural = _("用户")
@@ -47,12 +48,8 @@ class User(AbstractUser):
 
     @property
     def name(self) -> str:
-        return self.name_from(self.display_name, self.first_name, self.last_name, self.username)
-
-    @staticmethod
-    def name_from(display_name: str, first_name: str, last_name: str, username: str) -> str:
         """What the interface calls a person: the display name, else the full name, else the username."""
-        return display_name or f"{first_name} {last_name}".strip() or username
+        return self.display_name or f"{self.first_name} {self.last_name}".strip() or self.username
 
     @property
     def is_trainee(self) -> bool:
@@ -97,12 +94,6 @@ class OnboardingPath(models.Model):
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
     name = models.CharField(_("名称"), max_length=120)
     description = models.TextField(_("说明"), blank=True)
-    # A new value whenever the steps, or the titles and pass marks they show, change
-    # (trainer/signals.py, onboarding_load): each server process keeps the steps it has read under
-    # this stamp, and it comes with the trainee's path, so the progress pages know for free whether
-    # their copy is current. Random rather than counted: ids and counters repeat when test
-    # transactions roll back, a fresh UUID does not.
-    steps_version = models.UUIDField(default=uuid.uuid4, editable=False)
 
     class Meta:
         verbose_name = _("带教路径")
@@ -155,21 +146,20 @@ class PathStep(models.Model):
 
     @property
     def title(self) -> str:
-        return path_step_title(self.kind, lesson_title=self.lesson.title if self.lesson_id else None,
-                               module_title=self.module.title if self.module_id else None,
-                               exam_name=self.exam.name if self.exam_id else None)
+        """What a step is called on the grid and the trainee's home: the lesson, "<module> · 测验", or the exam."""
+        if self.kind == PathStep.Kind.LESSON and self.lesson_id:
+            return self.lesson.title
+        if self.kind == PathStep.Kind.MODULE_QUIZ and self.module_id:
+            quiz = _("测验")  # outside the f-string so that makemessages extracts it
+            return f"{self.module.title} · {quiz}"
+        if self.exam_id:
+            return self.exam.name
+        return str(PathStep.Kind(self.kind).label)
 
-
-def path_step_title(kind: str, *, lesson_title: str | None, module_title: str | None, exam_name: str | None) -> str:
-    """What a step is called on the grid and the trainee's home: the lesson, "<module> · 测验", or the exam."""
-    if kind == PathStep.Kind.LESSON and lesson_title is not None:
-        return lesson_title
-    if kind == PathStep.Kind.MODULE_QUIZ and module_title is not None:
-        quiz = _("测验")  # outside the f-string so that makemessages extracts it
-        return f"{module_title} · {quiz}"
-    if exam_name is not None:
-        return exam_name
-    return str(PathStep.Kind(kind).label)
+    @cached_property
+    def lesson_url(self) -> str:
+        """The lesson's page, for lesson steps: resolved once per step read, however many trainees show it."""
+        return self.lesson.get_absolute_url() if self.lesson_id else ""
 
 
 class PathAssignment(models.Model):

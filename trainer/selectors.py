@@ -1,24 +1,24 @@
 """Reads for the people side. Permission-checked lookups are named access_<thing>_by_id."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from courses import clock
 from courses.models import LessonCompletion
 from quizzes.models import Attempt
 
+from . import progress as rules
 from .certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
-
 from .models import (
-    CertificationAttempt, Notification, OnboardingPath, PathStep, Role, Team, User, certification_valid_from,
-    path_step_title,
+    CertificationAttempt, Notification, PathAssignment, PathStep, Role, Team, User, certification_valid_from,
+    certification_valid_until,
 )
 
 
@@ -46,8 +46,8 @@ def trainee_choices_for(*, user: User) -> QuerySet[User]:
     return trainees_visible_to(user=user).only("pk", "username", "display_name").order_by("display_name", "username")
 
 
-def access_trainee_by_id(*, user: User, trainee_id: int) -> TraineeRow:
-    """The trainee (as a TraineeRow: name, team, path) if `user` may see them; 404 otherwise (no hint that the id exists)."""
+def access_trainee_by_id(*, user: User, trainee_id: int) -> User:
+    """The trainee (with team and path) if `user` may see them; 404 otherwise (no hint that the id exists)."""
     rows = trainees_with_paths(user=user, trainee_id=trainee_id)
     if not rows:
         raise Http404
@@ -69,180 +69,48 @@ def access_notification_by_id(*, user: User, notification_id: int) -> Notificati
 
 # --------------------------------------------------------------------------------------- progress
 
-NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress", "passed", "failed", "overdue"
-DUE_SOON_DAYS = 7
+# Re-exported: the rules and their types live in trainer.progress (pure, no database).
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = rules.NOT_STARTED, rules.IN_PROGRESS, rules.PASSED, rules.FAILED, rules.OVERDUE
+StepStatus, TraineeProgress = rules.StepStatus, rules.TraineeProgress
+
+# What a trainee in a list (grid, supervisor home, exports, trainee detail) shows: name, team, path since when.
+_TRAINEE_FIELDS = ("username", "display_name", "first_name", "last_name", "hire_date", "team__name",
+                   "path_assignment__assigned_at", "path_assignment__path__name")
 
 
-class StepStatus:
-    """One step of one trainee's path. Plain slots, not a dataclass: the grid builds thousands."""
-
-    __slots__ = ("step", "status", "due_on", "score", "evidence_url")
-
-    def __init__(self, step: StepInfo, status: str, due_on: date, score: int | None = None, evidence_url: str = ""):
-        self.step, self.status, self.due_on, self.score, self.evidence_url = step, status, due_on, score, evidence_url
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == PASSED
-
-    def __repr__(self) -> str:
-        return f"StepStatus({self.step.pk}, {self.status!r}, due {self.due_on})"
+def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None) -> list[User]:
+    """Trainees the user may see (of one team, or the one trainee), with team and path, in one query."""
+    trainees = trainees_visible_to(user=user)
+    if team_id:
+        trainees = trainees.filter(team_id=team_id)
+    if trainee_id is not None:
+        trainees = trainees.filter(pk=trainee_id)
+    return list(trainees.select_related("team", "path_assignment__path").only(*_TRAINEE_FIELDS)
+                .order_by("team__name", "display_name", "username"))
 
 
-@dataclass
-class TraineeProgress:
-    trainee: TraineeRow | User
-    path: PathRef | OnboardingPath | None
-    steps: list[StepStatus] = field(default_factory=list)
-
-    @property
-    def done(self) -> int:
-        return sum(s.is_done for s in self.steps)
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / len(self.steps)) if self.steps else 0
-
-    @property
-    def overdue(self) -> list[StepStatus]:
-        return [s for s in self.steps if s.status == OVERDUE]
-
-    @property
-    def next_step(self) -> StepStatus | None:
-        return next((s for s in self.steps if not s.is_done), None)
-
-    def due_soon(self, today: date) -> list[StepStatus]:
-        return [s for s in self.steps if not s.is_done and s.status != OVERDUE
-                and s.due_on <= today + timedelta(days=DUE_SOON_DAYS)]
+def trainees_without_path(*, user: User) -> QuerySet[User]:
+    """Trainees the user may see who have no onboarding path yet (new hires to set up)."""
+    return (trainees_visible_to(user=user).filter(path_assignment__isnull=True).select_related("team")
+            .only("username", "display_name", "first_name", "last_name", "hire_date", "team__name")
+            .order_by("team__name", "display_name", "username"))
 
 
-_URL_TEMPLATES: dict[str, str] = {}
+def _assignment(trainee: User) -> PathAssignment | None:
+    try:
+        return trainee.path_assignment
+    except PathAssignment.DoesNotExist:  # no path assigned yet
+        return None
 
 
-def reverse_cached(name: str, arg) -> str:
-    """reverse() for one argument, resolved once per URL name: the grid and the lists build hundreds of links."""
-    template_ = _URL_TEMPLATES.get(name)
-    if template_ is None:
-        template_ = _URL_TEMPLATES[name] = reverse(name, args=["999999999"]).replace("999999999", "{}")
-    return template_.format(arg)
-
-
-def _start_date(hire_date: date | None, assigned_at) -> date:
-    """Steps fall due counted from the hire date, else from when the path was assigned, else today."""
-    if hire_date:
-        return hire_date
-    return timezone.localdate(assigned_at) if assigned_at else clock.today()
-
-
-@dataclass(frozen=True, slots=True)
-class TeamRef:
-    pk: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class PathRef:
-    pk: int
-    name: str
-    steps_version: object
-
-
-@dataclass(frozen=True, slots=True)
-class TraineeRow:
-    """A trainee in a list (grid, supervisor home, exports): who, which team, which path since when.
-
-    Read as one tuple per trainee: four model instances a trainee (user, team, assignment, path)
-    cost the supervisor home more than the SQL did.
-    """
-
-    pk: int
-    username: str
-    name: str
-    hire_date: date | None
-    team: TeamRef | None
-    path: PathRef | None
-    assigned_at: object
-
-    @property
-    def team_id(self) -> int | None:
-        return self.team.pk if self.team else None
-
-
-@dataclass(frozen=True, slots=True)
-class StepInfo:
-    """A path step as the progress pages show it: read as one tuple per step instead of four model
-    instances (step, lesson, module, exam), which made loading the path a third of the grid's time."""
-
-    pk: int
-    path_id: int
-    order: int
-    kind: str
-    due_days: int
-    pass_mark: int
-    lesson_id: int | None
-    lesson_slug: str | None
-    module_id: int | None
-    exam_id: int | None
-    exam_pass_mark: int | None
-    title: str
-    due_delta: timedelta  # due this long after the trainee's start date
-    lesson_url: str       # lessons only; quiz and exam steps link to the attempt that counts
-
-
-# Steps per (path, stamp, language), kept by each server process: reading a path's steps with their
-# lesson, module and exam was a four-table join on every progress page. The stamp comes with the
-# trainee's path (OnboardingPath.steps_version), so a changed path is reread on the next request in
-# every process. One entry per path and language: an old stamp's entry is replaced, not kept.
-_STEPS_CACHE: dict[tuple[int, str], tuple[object, list[StepInfo]]] = {}
-
-
-def _path_steps(paths: dict[int, object]) -> dict[int, list[StepInfo]]:
-    """Steps of each path, by path id. `paths` maps path id to its steps_version (None: not known, read it)."""
-    language = translation.get_language() or ""
-    steps_by_path: dict[int, list[StepInfo]] = {}
-    for path_id, version in paths.items():
-        cached = _STEPS_CACHE.get((path_id, language))
-        if version is not None and cached is not None and cached[0] == version:
-            steps_by_path[path_id] = cached[1]
-    missing = [path_id for path_id in paths if path_id not in steps_by_path]
-    if not missing:
-        return steps_by_path
-    rows = (PathStep.objects.filter(path_id__in=missing).order_by("path_id", "order").values_list(
-        "pk", "path_id", "order", "kind", "due_days", "pass_mark", "lesson_id", "lesson__slug", "module_id", "exam_id",
-        "exam__pass_mark", "lesson__title", "module__title", "exam__name", "path__steps_version"))
-    versions: dict[int, object] = {}
-    for *fields, lesson_title, module_title, exam_name, version in rows:
-        title = path_step_title(fields[3], lesson_title=lesson_title, module_title=module_title, exam_name=exam_name)
-        lesson_slug, due_days = fields[7], fields[4]
-        step = StepInfo(*fields, title=title, due_delta=timedelta(days=due_days),
-                        lesson_url=reverse_cached("courses:lesson", lesson_slug) if lesson_slug else "")
-        steps_by_path.setdefault(step.path_id, []).append(step)
-        versions[step.path_id] = version
-    for path_id in missing:
-        # Stored under the stamp read with the steps: if the path changed since the trainee was
-        # read, the newer steps are shown and kept under the newer stamp.
-        if path_id in versions:
-            _STEPS_CACHE[(path_id, language)] = (versions[path_id], steps_by_path[path_id])
-        else:
-            steps_by_path.setdefault(path_id, [])
-    return steps_by_path
-
-
-def _steps_version(path: PathRef | OnboardingPath) -> object:
-    if isinstance(path, PathRef):
-        return path.steps_version
-    # Only if it was loaded with the path: reading a deferred field here would cost a query per trainee.
-    return path.__dict__.get("steps_version")
-
-
-def _path_and_start(trainee: User | TraineeRow) -> tuple[PathRef | OnboardingPath | None, date | None]:
-    if isinstance(trainee, TraineeRow):
-        path = trainee.path
-        return path, _start_date(trainee.hire_date, trainee.assigned_at) if path else None
-    assignment = _assignment(trainee)
-    if assignment is None:
-        return None, None
-    return assignment.path, _start_date(trainee.hire_date, assignment.assigned_at)
+def path_steps(*, path_ids: set[int]) -> dict[int, list[PathStep]]:
+    """Steps of each path, in order, with the lesson, module or exam each shows (one query)."""
+    steps: dict[int, list[PathStep]] = {path_id: [] for path_id in path_ids}
+    for step in (PathStep.objects.filter(path_id__in=path_ids).select_related("lesson", "module", "exam")
+                 .only("path_id", "order", "kind", "due_days", "pass_mark", "lesson__slug", "lesson__title",
+                       "module__title", "exam__name", "exam__pass_mark").order_by("path_id", "order")):
+        steps[step.path_id].append(step)
+    return steps
 
 
 # Module quizzes and certification sittings of some trainees, oldest first, as tuples: what their
@@ -258,173 +126,55 @@ def quiz_and_certification_attempts(*, trainee_ids: list[int],
                 .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
 
 
-@dataclass
-class _ProgressInputs:
-    """What every trainee's step statuses are derived from, read in a fixed number of queries."""
-
-    today: date
-    plans: list[tuple]  # (path, start date) per trainee
-    steps_by_path: dict[int, list[StepInfo]]
-    completions: set[tuple[int, int]]  # (trainee, lesson)
-    quizzes: dict[tuple[int, int], list[tuple]]  # (trainee, module) -> [(attempt id, status, total)], oldest first
-    certs: dict[tuple[int, int], list[tuple]]  # (trainee, exam) -> [(sitting id, status, total)], oldest first
-
-    def attempts_for(self, pk: int, step: StepInfo) -> tuple[list[tuple] | None, int]:
-        if step.kind == _MODULE_QUIZ:
-            return self.quizzes.get((pk, step.module_id)), step.pass_mark
-        return self.certs.get((pk, step.exam_id)), step.exam_pass_mark
+_LESSON, _MODULE_QUIZ, _CERTIFICATION = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ, PathStep.Kind.CERTIFICATION
 
 
-def _progress_inputs(trainees: list[User | TraineeRow], attempts: list[tuple] | None) -> _ProgressInputs:
-    ids = [t.pk for t in trainees]
-    plans = [_path_and_start(t) for t in trainees]
-    paths = {path.pk: _steps_version(path) for path, _start in plans if path}
-    steps_by_path = _path_steps(paths) if paths else {}
-    if not any(steps_by_path.values()):
-        ids = []  # nobody has a path: nothing else to read
+def progress_for(*, trainees: list[User], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
+    """Every trainee's path with a status per step: trainer.progress's rules over their completions and attempts.
+
+    A fixed number of queries whatever the number of trainees or steps: trainees come from
+    trainees_with_paths (or have `path_assignment__path` selected). `attempts`, if given, is
+    quiz_and_certification_attempts() of these trainees, already read.
+    """
+    assignments = [_assignment(t) for t in trainees]
+    steps_by_path = path_steps(path_ids={a.path_id for a in assignments if a}) if any(assignments) else {}
+    ids = [t.pk for t, a in zip(trainees, assignments) if a and steps_by_path[a.path_id]]
     completions = set(LessonCompletion.objects.filter(user_id__in=ids).values_list("user_id", "lesson_id")) if ids else set()
-    quizzes: dict[tuple[int, int], list[tuple]] = {}
-    certs: dict[tuple[int, int], list[tuple]] = {}
+    sittings: dict[tuple[int, str, int], list[rules.Sitting]] = {}  # (trainee, kind, module or exam) -> oldest first
     if ids:
         if attempts is None:
             attempts = quiz_and_certification_attempts(trainee_ids=ids)
         for user_id, mode, module_id, exam_id, attempt_id, cert_id, status, total, *_sitting in attempts:
+            finished = status != Attempt.Status.IN_PROGRESS
             if mode == Attempt.Mode.MODULE_QUIZ:
-                quizzes.setdefault((user_id, module_id), []).append((attempt_id, status, total))
+                sittings.setdefault((user_id, _MODULE_QUIZ, module_id), []).append(rules.Sitting(attempt_id, finished, total))
             elif cert_id is not None:
-                certs.setdefault((user_id, exam_id), []).append((cert_id, status, total))
-    return _ProgressInputs(clock.today(), plans, steps_by_path, completions, quizzes, certs)
-
-
-def progress_for(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None) -> list[TraineeProgress]:
-    """Every trainee's path with a status per step, derived from completions and attempts.
-
-    A fixed number of queries whatever the number of trainees or steps: trainees are TraineeRows
-    (trainees_with_paths) or users with `path_assignment__path` selected. `attempts`, if given, is
-    quiz_and_certification_attempts() of these trainees, already read.
-    """
-    inputs = _progress_inputs(trainees, attempts)
-    today, completions = inputs.today, inputs.completions
+                sittings.setdefault((user_id, _CERTIFICATION, exam_id), []).append(rules.Sitting(cert_id, finished, total))
+    today = clock.today()
     result = []
-    for trainee, (path, start) in zip(trainees, inputs.plans):
-        progress = TraineeProgress(trainee=trainee, path=path)
-        if path:
-            pk = trainee.pk
-            append = progress.steps.append
-            for step in inputs.steps_by_path.get(path.pk, []):
-                due = start + step.due_delta
-                if step.kind == _LESSON:
-                    if (pk, step.lesson_id) in completions:
-                        append(StepStatus(step, PASSED, due, evidence_url=step.lesson_url))
-                    else:
-                        append(StepStatus(step, OVERDUE if today > due else NOT_STARTED, due, evidence_url=step.lesson_url))
-                    continue
-                rows, pass_mark = inputs.attempts_for(pk, step)
-                url_name = "quizzes:attempt_result" if step.kind == _MODULE_QUIZ else "trainer:certification_result"
-                status = _attempt_step_status(step, due, rows, pass_mark, url_name) if rows else StepStatus(step, NOT_STARTED, due)
-                if status.status in (NOT_STARTED, IN_PROGRESS, FAILED) and today > due:
-                    status.status = OVERDUE
-                append(status)
+    for trainee, assignment in zip(trainees, assignments):
+        progress = TraineeProgress(trainee=trainee, path=assignment.path if assignment else None)
         result.append(progress)
-    return result
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressSummary:
-    """How far a trainee is, without the steps: what the supervisor home's team cards add up."""
-
-    trainee: TraineeRow | User
-    done: int
-    total: int
-    overdue: int
-
-    @property
-    def percent(self) -> int:
-        return round(100 * self.done / self.total) if self.total else 0
-
-
-def progress_summaries(*, trainees: list[User | TraineeRow], attempts: list[tuple] | None = None
-                       ) -> list[ProgressSummary]:
-    """progress_for's counts (done, steps, overdue) per trainee, without building a status per step:
-    the same rules (a step is done when its lesson is completed or a finished attempt reaches the
-    pass mark; otherwise it is overdue past its due date), a third of the time."""
-    inputs = _progress_inputs(trainees, attempts)
-    today, completions = inputs.today, inputs.completions
-    result = []
-    for trainee, (path, start) in zip(trainees, inputs.plans):
-        steps = inputs.steps_by_path.get(path.pk, []) if path else []
-        done = overdue = 0
-        pk = trainee.pk
-        for step in steps:
+        if assignment is None:
+            continue
+        start = rules.start_date(hire_date=trainee.hire_date, assigned_on=timezone.localdate(assignment.assigned_at),
+                                 today=today)
+        for step in steps_by_path[assignment.path_id]:
+            due = rules.due_on(start=start, due_days=step.due_days)
             if step.kind == _LESSON:
-                is_done = (pk, step.lesson_id) in completions
+                status = rules.lesson_status(done=(trainee.pk, step.lesson_id) in completions, due=due, today=today)
+                progress.steps.append(StepStatus(step, status, due))
+                continue
+            if step.kind == _MODULE_QUIZ:
+                key, pass_mark, url_name = (trainee.pk, _MODULE_QUIZ, step.module_id), step.pass_mark, "quizzes:attempt_result"
             else:
-                rows, pass_mark = inputs.attempts_for(pk, step)
-                is_done = bool(rows) and _best_passing(rows, pass_mark) is not None
-            if is_done:
-                done += 1
-            elif today > start + step.due_delta:
-                overdue += 1
-        result.append(ProgressSummary(trainee, done, len(steps), overdue))
+                key, pass_mark, url_name = (trainee.pk, _CERTIFICATION, step.exam_id), step.exam.pass_mark, "trainer:certification_result"
+            status, shown = rules.attempt_status(sittings=sittings.get(key, []), pass_mark=pass_mark, due=due, today=today)
+            if shown is None:
+                progress.steps.append(StepStatus(step, status, due))
+            else:
+                progress.steps.append(StepStatus(step, status, due, shown.total, reverse(url_name, args=[shown.id])))
     return result
-
-
-_LESSON, _MODULE_QUIZ = PathStep.Kind.LESSON, PathStep.Kind.MODULE_QUIZ
-
-
-def _assignment(trainee: User):
-    try:
-        return trainee.path_assignment
-    except Exception:  # RelatedObjectDoesNotExist: no path assigned yet
-        return None
-
-
-def _best_passing(rows: list[tuple], pass_mark: int) -> tuple | None:
-    """The highest-scoring finished attempt (id, status, total) at or above the pass mark, if any."""
-    passed = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS and (r[2] or 0) >= pass_mark]
-    return max(passed, key=lambda r: r[2]) if passed else None
-
-
-def _attempt_step_status(step: StepInfo, due: date, rows: list[tuple], pass_mark: int, url_name: str) -> StepStatus:
-    """Status of a quiz or certification step from the trainee's attempts (id, status, total), oldest first."""
-    finished = [r for r in rows if r[1] != Attempt.Status.IN_PROGRESS]
-    best = _best_passing(finished, pass_mark)
-    if best is not None:
-        return StepStatus(step, PASSED, due, score=best[2], evidence_url=reverse_cached(url_name, best[0]))
-    if len(finished) < len(rows):
-        return StepStatus(step, IN_PROGRESS, due)
-    latest = finished[-1]
-    return StepStatus(step, FAILED, due, score=latest[2], evidence_url=reverse_cached(url_name, latest[0]))
-
-
-def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None) -> list[TraineeRow]:
-    """Trainees the user may see (of one team, or the one trainee), with team and path, in one query
-    (names and dates only)."""
-    trainees = trainees_visible_to(user=user)
-    if team_id:
-        trainees = trainees.filter(team_id=team_id)
-    if trainee_id is not None:
-        trainees = trainees.filter(pk=trainee_id)
-    name_from = User.name_from
-    teams: dict[int, TeamRef] = {}
-    paths: dict[int, PathRef] = {}
-    rows = []
-    for (pk, username, display_name, first_name, last_name, hire_date, team_pk, team_name, path_pk, path_name,
-         steps_version, assigned_at) in trainees.values_list(
-            "pk", "username", "display_name", "first_name", "last_name", "hire_date", "team_id", "team__name",
-            "path_assignment__path_id", "path_assignment__path__name", "path_assignment__path__steps_version",
-            "path_assignment__assigned_at").order_by("team__name", "display_name", "username"):
-        # One TeamRef and PathRef each, shared by their trainees
-        team = (teams.get(team_pk) or teams.setdefault(team_pk, TeamRef(team_pk, team_name))) if team_pk else None
-        path = (paths.get(path_pk) or paths.setdefault(path_pk, PathRef(path_pk, path_name, steps_version))) if path_pk else None
-        rows.append(TraineeRow(pk, username, name_from(display_name, first_name, last_name, username), hire_date,
-                               team, path, assigned_at))
-    return rows
-
-
-def trainees_without_path(*, user: User) -> list[TraineeRow]:
-    """Trainees the user may see who have no onboarding path yet (new hires to set up)."""
-    return [t for t in trainees_with_paths(user=user) if t.path is None]
 
 
 GRID_PAGE = 50  # trainees per grid page; the exports always hold every row
@@ -442,7 +192,7 @@ _PROGRESS_SORTS = {
 }
 
 
-def _grid_columns(rows: list[TraineeProgress]) -> list[StepInfo]:
+def _grid_columns(rows: list[TraineeProgress]) -> list[PathStep]:
     longest = max(rows, key=lambda r: len(r.steps), default=None)
     return [s.step for s in longest.steps] if longest else []
 
@@ -477,39 +227,9 @@ def team_grid_page(*, user: User, team_id: int | None = None, overdue_only: bool
 
 # ----------------------------------------------------------------------------------- certification
 
-@dataclass(frozen=True, slots=True)
-class _Named:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Titled:
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Submitted:
-    submitted_at: object
-
-
-@dataclass(frozen=True, slots=True)
-class SittingRow:
-    """A certification sitting as the lists show it, read as one tuple (the sitting, its attempt,
-    exam, round and trainee as model instances cost more than the query): templates read
-    cert.exam.name, cert.round.title, cert.attempt.submitted_at and cert.trainee.name."""
-
-    pk: int
-    trainee_id: int
-    verification_code: str
-    exam: _Named
-    round: _Titled | None
-    attempt: _Submitted
-    trainee: _Named
-
-
 @dataclass
 class CertificationRecord:
-    cert: SittingRow
+    cert: CertificationAttempt
     score: int | None
     passed: bool | None
     band: object
@@ -528,17 +248,14 @@ def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: lis
         certs = certs.filter(trainee_id__in=trainee_ids)
     if cert_ids is not None:
         certs = certs.filter(pk__in=cert_ids)
-    name_from = User.name_from
     records = []
-    for (pk, trainee_id, code, total, passed, submitted_at, exam_name, validity_days, round_id, round_title,
-         display_name, first_name, last_name, username) in certs.order_by("-attempt__submitted_at").values_list(
-            "pk", "trainee_id", "verification_code", "attempt__total", "attempt__passed", "attempt__submitted_at",
-            "exam__name", "exam__validity_days", "round_id", "round__title", "trainee__display_name",
-            "trainee__first_name", "trainee__last_name", "trainee__username"):
-        sitting = SittingRow(pk, trainee_id, code, _Named(exam_name), _Titled(round_title) if round_id else None,
-                             _Submitted(submitted_at), _Named(name_from(display_name, first_name, last_name, username)))
-        records.append(CertificationRecord(sitting, total, passed, band_for(total or 0), certification_valid_from(
-            passed=passed, submitted_at=submitted_at, validity_days=validity_days)))
+    for cert in certs.select_related("attempt", "exam", "round", "trainee").only(
+            "verification_code", "trainee_id", "attempt__total", "attempt__passed", "attempt__submitted_at", "exam__name",
+            "exam__validity_days", "round__title", *(f"trainee__{name}" for name in User.NAME_FIELDS)
+    ).order_by("-attempt__submitted_at"):
+        total = cert.attempt.total
+        records.append(CertificationRecord(cert, total, cert.attempt.passed, band_for(total or 0),
+                                           certification_valid_until(cert)))
     return records
 
 
@@ -611,54 +328,21 @@ def open_rounds_for(*, trainee: User):
 
 # ------------------------------------------------------------------------------------- dashboards
 
-@dataclass(frozen=True, slots=True)
-class AnswerRow:
-    """An answer as a list shows it (when, mode, what, scores, flags): one tuple, where the answer,
-    its scenario or question and its attempt as model instances cost more than the query."""
-
-    pk: int
-    submitted_at: object
-    scenario_id: int | None
-    title: str  # the scenario's title, or the knowledge question's prompt
-    mode: str
-    auto_total: int | None
-    final_total: int | None
-    final_passed: bool | None
-    needs_review: bool
-    reviewed_at: object
-
-    @property
-    def mode_label(self) -> str:
-        return str(Attempt.Mode(self.mode).label)
-
-    @property
-    def url(self) -> str:
-        return reverse_cached("quizzes:answer", self.pk)
-
-
-_ANSWER_ROW_VALUES = ("pk", "submitted_at", "scenario_id", "scenario__title", "question__prompt", "attempt__mode",
-                      "auto_total", "final_total", "final_passed", "needs_review", "reviewed_at")
-
-
-def answer_rows(values) -> list[AnswerRow]:
-    """AnswerRows from an iterable of _ANSWER_ROW_VALUES tuples."""
-    return [AnswerRow(pk, submitted_at, scenario_id, scenario_title if scenario_id else (prompt or ""), mode, auto_total,
-                      final_total, final_passed, needs_review, reviewed_at)
-            for (pk, submitted_at, scenario_id, scenario_title, prompt, mode, auto_total, final_total, final_passed,
-                 needs_review, reviewed_at) in values]
-
-
-def _submitted_answers_of(trainee_ids: list[int]):
+def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
+    """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
     from quizzes.models import Answer
 
-    return Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
+    return (Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
+            .select_related("scenario", "question", "attempt")
+            .only("submitted_at", "auto_total", "final_total", "final_passed", "needs_review", "reviewed_at",
+                  "scenario__title", "question__prompt", "attempt__mode"))
 
 
-def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> list[AnswerRow]:
-    return answer_rows(_submitted_answers_of(trainee_ids).order_by("-submitted_at").values_list(*_ANSWER_ROW_VALUES)[:limit])
+def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> QuerySet:
+    return _submitted_answers_of(trainee_ids).order_by("-submitted_at")[:limit]
 
 
-def score_series(*, trainee: User | TraineeRow, limit: int = 60) -> list[dict]:
+def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
     """Scenario scores over time (oldest first) for the trainee's chart."""
     from quizzes.models import Answer
 
@@ -673,31 +357,28 @@ def trainee_dashboard(*, trainee: User) -> dict:
     """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
     from quizzes.models import Review
 
-    # The trainee's own row (team, path) as a tuple; a user the trainee list leaves out (an admin
-    # without a role of trainee) gets their path, if any, through the model.
-    row = trainees_with_paths(user=trainee)
-    progress = progress_for(trainees=row or [User.objects.select_related("path_assignment__path").get(pk=trainee.pk)])[0]
+    own = User.objects.select_related("path_assignment__path").only(
+        "hire_date", "path_assignment__assigned_at", "path_assignment__path__name").get(pk=trainee.pk)
+    progress = progress_for(trainees=[own])[0]
     today = clock.today()
     return {
         "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
         "recent": recent_answers(trainee_ids=[trainee.pk], limit=8),
         "feedback": list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
                          .only("answer_id", "reviewer_id", "created_at", "comment", "final_total", "answer__scenario_id",
-                               "answer__scenario__title", "reviewer__username", "reviewer__display_name",
-                               "reviewer__first_name", "reviewer__last_name")
+                               "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
                          .order_by("-created_at")[:5]),
         "series": score_series(trainee=trainee),
     }
 
 
 def supervisor_dashboard(*, user: User) -> dict:
-    from quizzes.selectors import review_queue_pages
+    from quizzes.selectors import review_queue_head
 
     trainees = trainees_with_paths(user=user)
     attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
-    rows = progress_summaries(trainees=trainees, attempts=attempts)
     teams: dict[int | None, dict] = {}
-    for row in rows:
+    for row in progress_for(trainees=trainees, attempts=attempts):
         team = row.trainee.team
         entry = teams.setdefault(team.pk if team else None, {"team": team, "trainees": 0, "overdue": 0, "percent_sum": 0})
         entry["trainees"] += 1
@@ -705,7 +386,7 @@ def supervisor_dashboard(*, user: User) -> dict:
         entry["percent_sum"] += row.percent
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
-    pending, flagged, top_queue = review_queue_pages(user=user).head(5)
+    pending, flagged, top_queue = review_queue_head(user=user, n=5)
     return {
         "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
         "pending_reviews": pending, "flagged_reviews": flagged,
@@ -716,17 +397,13 @@ def supervisor_dashboard(*, user: User) -> dict:
 TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
 
 
-def trainee_detail(*, trainee: TraineeRow, page_number=None) -> dict:
+def trainee_detail(*, trainee: User, page_number=None) -> dict:
     """Everything one trainee did: path status, their answers a page at a time, certifications, chart.
 
-    `trainee` is the TraineeRow access_trainee_by_id gives.
+    `trainee` is the user access_trainee_by_id gives (with team and path).
     """
-    from quizzes.selectors import CountedApart
-
-    submitted = _submitted_answers_of([trainee.pk])
-    answers = Paginator(CountedApart(submitted, submitted.order_by("-submitted_at", "-pk").values_list(*_ANSWER_ROW_VALUES)),
+    answers = Paginator(_submitted_answers_of([trainee.pk]).order_by("-submitted_at", "-pk"),
                         TRAINEE_DETAIL_ANSWERS).get_page(page_number)
-    answers.object_list = answer_rows(answers.object_list)
     return {
         "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
         "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import random
 import secrets
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -85,15 +84,8 @@ def onboarding_load(*, path: Path) -> tuple[int, int]:
                                   due_days=step_spec.due_days))
         for order, step in enumerate(steps, start=1):
             step.path, step.order = onboarding_path, order
-        PathStep.objects.bulk_create(steps)  # no signals: the stamp is renewed below
-    path_steps_changed()
+        PathStep.objects.bulk_create(steps)
     return len(exams), len(paths)
-
-
-def path_steps_changed(*, path_ids=None) -> None:
-    """Renew the steps stamp of these paths (all when None), so every process rereads their steps."""
-    paths = OnboardingPath.objects.all() if path_ids is None else OnboardingPath.objects.filter(pk__in=path_ids)
-    paths.update(steps_version=uuid.uuid4())
 
 
 @transaction.atomic

@@ -92,7 +92,7 @@ def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
     headers, table = exports.results_table(answers)
     name = f"results-{clock.today():%Y%m%d}"
     if fmt == "xlsx":
-        return exports.xlsx_response(name, "全部成绩", headers, table)
+        return exports.xlsx_response(name, "全部成绩", headers, table, constant_memory=True)
     return exports.csv_response(name, headers, table)
 
 
@@ -131,7 +131,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(user=request.user)
     form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainee_choices_for(user=request.user))
     data = form.cleaned_data if form.is_valid() else {}
-    queue = quiz_selectors.review_queue_pages(
+    queue = quiz_selectors.review_queue(
         user=request.user, team_id=data["team"].pk if data.get("team") else None,
         trainee_id=data["trainee"].pk if data.get("trainee") else None,
         scenario_slug=data.get("scenario", ""), status=data.get("status") or "pending")
