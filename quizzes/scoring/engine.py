@@ -53,7 +53,7 @@ from .types import (
     Span,
     TypingSignals,
 )
-from .words import alternatives, phrase_words
+from .words import alternatives, phrase_words, unknown_share
 
 # Bump when a change to the engine can change a score, so stored scores can be told apart.
 ENGINE_VERSION = "3"  # bump whenever the same reply could score differently; it is part of every snapshot
@@ -77,6 +77,8 @@ LOW_CONFIDENCE_BELOW = 0.5
 # Nobody types Chinese this fast for long (pinyin input, 60 characters a minute is the job's target).
 MAX_CHARS_PER_MINUTE = 240
 PASTED_SHARE = 0.6
+UNKNOWN_MIN_WORDS = 5
+UNKNOWN_WORDS_SHARE = 0.3
 PASTE_MIN_CHARS = 20
 # Supervisors grade on a whole-reply impression: a reply that meets most of what matters is good even
 # if a minor point is missing. Points earned are credited on this concave curve (share of the weight →
@@ -400,6 +402,7 @@ class CompiledRubric:
             reasons.append(ReviewReason(REVIEW_HIDDEN_CHARACTERS, REVIEW_MESSAGES[REVIEW_HIDDEN_CHARACTERS]))
         if _looks_pasted(typing, len(content)):
             reasons.append(ReviewReason(REVIEW_PASTED, REVIEW_MESSAGES[REVIEW_PASTED]))
+        stats["words"], stats["unknown_share"] = unknown_share(text)
         confidence = _confidence(total, self.pass_mark, capped, covers_met, content, stats)
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
@@ -592,6 +595,9 @@ def _confidence(
     letters = _LETTER.findall(content)
     if letters and len(_CJK.findall(content)) < 0.6 * len(letters):
         confidence = min(confidence, 0.3)  # mostly another script or language: the lexicon is Chinese
+    words, unknown = stats.get("words", 0), stats.get("unknown_share", 0.0)
+    if words >= UNKNOWN_MIN_WORDS and unknown >= UNKNOWN_WORDS_SHARE:
+        confidence = min(confidence, 0.4)  # many words the dictionary does not know: typos, pinyin, slang
     return confidence
 
 

@@ -78,6 +78,15 @@ def tagged_spans(text: str) -> list[tuple[str, str, int, int]]:
     return spans
 
 
+def unknown_share(text: str) -> tuple[int, float]:
+    """(words, share of them the segmenter's dictionary does not know): typos, pinyin, made-up words."""
+    words = [w for w in rjieba.cut(text) if w.strip() and (w.isalnum() or not w.isascii()) and any(c.isalnum() for c in w)]
+    if not words:
+        return 0, 0.0
+    unknown = sum(1 for w in words if not w.isdigit() and not rjieba.has_word(w))
+    return len(words), unknown / len(words)
+
+
 def alternatives(word: str) -> tuple[str, ...]:
     """The word and its near-synonyms, longest first."""
     group = _GROUP_OF.get(word)

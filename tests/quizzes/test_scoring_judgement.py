@@ -248,3 +248,10 @@ def test_format_character_class_matches_unicode():
     wrong = [hex(c) for c in range(sys.maxunicode + 1)
              if (unicodedata.category(chr(c)) == "Cf") != bool(FORMAT_CHARS.match(chr(c)))]
     assert wrong == []
+
+
+def test_many_words_the_dictionary_does_not_know_lower_confidence():
+    result = score("亲 zhen de bao qian, wo ma shang gei nin bu fa yi ge xin de bei zi")
+    assert result.stats["unknown_share"] >= 0.3 and result.confidence <= 0.4
+    assert result.needs_review
+    assert score(GOOD).stats["unknown_share"] < 0.3
