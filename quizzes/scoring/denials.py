@@ -67,6 +67,14 @@ def reference_verbs(reference: str) -> ReferenceVerbs:
     return ReferenceVerbs(frozenset(affirmed), frozenset(negated))
 
 
+_MAY_REFUSE = re.compile("不能|没法|没办法|无法|不会|不可以|不可能|不给|不予|不支持|不方便|不允许|不[" + "".join(sorted({v[0] for v in SERVICE_VERBS})) + "]")
+
+
+def may_deny(text: str) -> bool:
+    """Whether a reply holds a refusing negator at all (one regex search; most replies do not)."""
+    return _MAY_REFUSE.search(text) is not None
+
+
 def _affirmed(verb: str, verbs: ReferenceVerbs) -> bool:
     """The reference does this (改 where it says 改成), and never refuses it; 开成 is not 开."""
     def same(a: str) -> bool:

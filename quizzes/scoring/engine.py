@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import gaming
-from .denials import denials, reference_verbs
+from .denials import denials, may_deny, reference_verbs
 from .facts import FactMismatch, fact_mismatches, fact_sheet
 from .guards import (
     GUARD_BLAME,
@@ -162,7 +162,7 @@ class _Unit:
     # The word forms of its multi-word phrases: each a tuple of word choices, all to stand in one clause.
     word_phrases: tuple[tuple[frozenset[str], ...], ...]
     contrary: re.Pattern[str]
-    word_slots: dict[str, tuple[tuple[int, int], ...]]  # word → (phrase, position of the word in it)
+    word_slots: dict[str, tuple[int, ...]]  # word → the phrases whose key (most specific) word it can be
 
 
 def _compile_unit(name: str, phrases: list[str], negatable: bool, *, word_forms: bool, contrary: list[str]) -> _Unit:
@@ -176,11 +176,16 @@ def _compile_unit(name: str, phrases: list[str], negatable: bool, *, word_forms:
             choices = tuple(frozenset(alternatives(word)) for word in words)
             word_phrases.append(choices)
     unique = tuple(dict.fromkeys(word_phrases))
-    slots: dict[str, list[tuple[int, int]]] = {}
-    for phrase_index, choices in enumerate(unique):
-        for word_index, choice in enumerate(choices):
+    uses: dict[str, int] = {}
+    for choices in unique:
+        for choice in choices:
             for word in choice:
-                slots.setdefault(word, []).append((phrase_index, word_index))
+                uses[word] = uses.get(word, 0) + 1
+    slots: dict[str, list[int]] = {}
+    for phrase_index, choices in enumerate(unique):
+        key = min(choices, key=lambda choice: (sum(uses[w] for w in choice), sorted(choice)))
+        for word in key:
+            slots.setdefault(word, []).append(phrase_index)
     return _Unit(
         name, negatable, regex, unique, _alternation(set(map(_phrase_pattern, contrary))),
         {word: tuple(places) for word, places in slots.items()},
@@ -220,16 +225,19 @@ class _Spec(NamedTuple):
     praise: str
 
 
+_BOUNDARY = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]")
+
+
 def _clause_ids(text: str, breaks: frozenset[int]) -> list[int]:
     """For every position, the number of the clause it is in (boundaries and removed white space split)."""
-    ids = []
-    current = 0
-    for i, char in enumerate(text):
-        if i in breaks:
-            current += 1
-        ids.append(current)
-        if char in BOUNDARY_CHARS:
-            current += 1
+    # Where a new clause starts: after each boundary character, and at each removed run of white space.
+    starts = sorted({m.end() for m in _BOUNDARY.finditer(text)} | set(breaks))
+    ids: list[int] = []
+    previous = 0
+    for number, start in enumerate(starts):
+        ids.extend([number] * (start - previous))
+        previous = start
+    ids.extend([len(starts)] * (len(text) - previous))
     return ids
 
 
@@ -284,7 +292,7 @@ class CompiledRubric:
         )
         self.covers_units = tuple(sorted({i for c in self.criteria if c.kind == "covers" for i in c.units}))
         self.units = tuple(units)
-        vocabulary = {word for unit in units for word in unit.word_slots}
+        vocabulary = {word for unit in units for choices in unit.word_phrases for choice in choices for word in choice}
         self.word_regex = _alternation({re.escape(word) for word in vocabulary}) if vocabulary else None
         self.total_weight = sum(c.weight for c in self.criteria) or 1
         self.covers_weight = sum(c.weight for c in self.criteria if c.kind == "covers") or 1
@@ -293,6 +301,7 @@ class CompiledRubric:
         self._topic_bigrams: dict[str, frozenset[str]] = {}
         self._topic_words: dict[str, frozenset[str]] = {}
         self._fact_sheets: dict[str, Any] = {}
+        self._reference_verbs: dict[str, Any] = {}
 
     def score(
         self, reply: str, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
@@ -386,8 +395,8 @@ class CompiledRubric:
             ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
             for label in auto_fail_labels
         )
-        if reference:
-            verbs = reference_verbs(normalise(reference).text)
+        if reference and may_deny(text):
+            verbs = self._cached(self._reference_verbs, reference, lambda r: reference_verbs(normalise(r).text))
             denied = [(d.start, d.end) for d in denials(text, verbs) if mask is None or mask.find(0, d.start, d.end) != -1]
             if denied:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied))
@@ -670,15 +679,15 @@ def _word_matches(
     unit: _Unit, by_clause: _WordsByClause, present: set[str], seen: set[tuple[int, int]],
 ) -> list[tuple[int, int, tuple[tuple[int, int], ...]]]:
     """Spans where every word of a multi-word phrase stands in one clause, in any order."""
-    # Which phrases have every word somewhere in the reply: counted from the words found, not per phrase.
-    reached: dict[int, set[int]] = {}
+    # Candidates are reached through each phrase's most specific word (its key), so that common words
+    # (我们, 可以) do not walk every phrase; a candidate must then have every word somewhere in the reply.
+    candidates: set[int] = set()
     for word in present & unit.word_slots.keys():
-        for phrase_index, word_index in unit.word_slots.get(word, ()):
-            reached.setdefault(phrase_index, set()).add(word_index)
+        candidates.update(unit.word_slots[word])
     found = []
-    for phrase_index, word_indexes in reached.items():
+    for phrase_index in sorted(candidates):
         words = unit.word_phrases[phrase_index]
-        if len(word_indexes) < len(words):
+        if not all(choices & present for choices in words):
             continue
         for clause_words in by_clause.values():
             picked = []

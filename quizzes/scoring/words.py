@@ -10,6 +10,7 @@ jieba, about twenty times faster, which keeps a reply's segmentation well inside
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import rjieba  # a text library the engine may use (see tests/trainer/test_foundation.py)
@@ -78,8 +79,17 @@ def tagged_spans(text: str) -> list[tuple[str, str, int, int]]:
     return spans
 
 
+_LATIN_RUN = re.compile("[a-z]{2,}")
+
+
 def unknown_share(text: str) -> tuple[int, float]:
-    """(words, share of them the segmenter's dictionary does not know): typos, pinyin, made-up words."""
+    """(words, share of them the segmenter's dictionary does not know): pinyin, abbreviations, made-up words.
+
+    A Chinese typo splits into single characters the dictionary knows, so only replies holding runs of
+    Latin letters are segmented for this (most replies are decided by one regex search).
+    """
+    if _LATIN_RUN.search(text) is None:
+        return 0, 0.0
     words = [w for w in rjieba.cut(text) if w.strip() and (w.isalnum() or not w.isascii()) and any(c.isalnum() for c in w)]
     if not words:
         return 0, 0.0
