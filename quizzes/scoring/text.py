@@ -68,6 +68,7 @@ _NON_NEGATORS_BY_CHAR: dict[str, tuple[tuple[str, int], ...]] = {
 
 # Format characters (Unicode category Cf: zero-width space, joiners, BOM, soft hyphen …) are invisible;
 # inside a word they hide it from a plain substring search.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _GUARD = "\ue000"  # private-use stand-in for …, which NFKC would expand to three dots
 _WHITESPACE = re.compile(r"\s+")
 _NON_CONTENT = re.compile(r"[\W_]+")
@@ -119,6 +120,8 @@ def simplified(text: str) -> str:
     """Traditional characters as simplified ones, one character for one."""
     if text.isascii():
         return text
+    if _SURROGATE.search(text):
+        text = _SURROGATE.sub("\ufffd", text)  # a lone surrogate cannot be encoded for OpenCC; one for one
     converted = _t2s().convert(text)
     if len(converted) == len(text):
         return converted

@@ -259,3 +259,11 @@ def test_many_words_the_dictionary_does_not_know_lower_confidence():
     sure = engine._confidence(90, 70, False, 4, "补发退款", {"words": 12, "unknown_share": 0.1})
     unsure = engine._confidence(90, 70, False, 4, "补发退款", {"words": 12, "unknown_share": 0.5})
     assert sure > 0.5 and unsure <= 0.4
+
+
+@pytest.mark.parametrize("reply", ["", " ", "\x00", "😀😀", "。。,,", "\ud800" + GOOD, "不" * 300, "?" * 50, GOOD * 40])
+def test_odd_input_scores_without_error_and_never_passes_unearned(reply):
+    result = score(reply)
+    assert 0 <= result.total <= 100
+    if len(reply) < 10 or set(reply) <= {"不", "?"}:
+        assert not result.passed and result.needs_review
