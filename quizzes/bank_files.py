@@ -58,6 +58,7 @@ class ScenarioFile:
     model_answer: str
     turns: tuple[Turn, ...]
     criteria: tuple[Criterion, ...]
+    certification_only: bool = False  # the exam pool: never in practice or module quizzes
 
     @property
     def rubric(self) -> Rubric:
@@ -85,6 +86,7 @@ class QuestionFile:
     choices: tuple[str, ...]
     answer: tuple[int, ...] | bool
     explanation: str
+    certification_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ SCENARIO_RULES = (
     Rule("model_answer", "str"),
     Rule("turns", "tables", check=count_between(1, 6)),
     Rule("criteria", "tables", check=count_between(4, 8)),
+    Rule("certification_only", "bool", required=False, default=False),
 )
 TURN_RULES = (
     Rule("role", "str", check=one_of(*ROLES)),
@@ -217,6 +220,7 @@ QUESTION_RULES = (
     Rule("choices", "strs", required=False, default=(), check=count_between(3, 6)),
     Rule("answer", "any"),
     Rule("explanation", "str"),
+    Rule("certification_only", "bool", required=False, default=False),
 )
 
 
@@ -445,7 +449,7 @@ def _parse_scenario(
         path=collector.shown(path), slug=values["slug"], title=values["title"].strip(), module=values["module"],
         tags=values["tags"], difficulty=values["difficulty"], pass_mark=values["pass_mark"],
         context=values["context"].strip(), model_answer=values["model_answer"].strip(),
-        turns=tuple(turns), criteria=tuple(criteria),
+        turns=tuple(turns), criteria=tuple(criteria), certification_only=values["certification_only"],
     )
 
 
@@ -489,7 +493,7 @@ def _parse_questions(
         questions.append(QuestionFile(
             path=collector.shown(path), slug=values["slug"], kind=values["kind"], module=values["module"],
             tags=values["tags"], prompt=values["prompt"].strip(), choices=tuple(c.strip() for c in values["choices"]),
-            answer=answer, explanation=values["explanation"].strip(),
+            answer=answer, explanation=values["explanation"].strip(), certification_only=values["certification_only"],
         ))
     return questions
 
