@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 BEFORE = [("quizzes", "0005_answer_pass_mark"), ("trainer", "0003_onboardingpath_steps_version")]
-AFTER = [("quizzes", "0006_sealed_exams_exactly_once"), ("trainer", "0004_one_sitting_per_round")]
+AFTER = [("quizzes", "0007_sealed_exams_exactly_once"), ("trainer", "0005_one_sitting_per_round")]
 
 
 def migrate(targets):

@@ -2,35 +2,13 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Count
-
-
-def close_extra_open_quizzes(apps, schema_editor):
-    """Before the constraint: where a trainee has several open quizzes of one module (racing starts),
-    the newest stays open (the one the trainee was sent back to); the others are deleted when
-    nothing was typed into them, otherwise closed as expired so that `close_expired_attempts`
-    scores what was saved (no typed text is lost).
-    """
-    Attempt = apps.get_model("quizzes", "Attempt")
-    Answer = apps.get_model("quizzes", "Answer")
-    duplicated = (Attempt.objects.filter(mode="module_quiz", status="in_progress").values("user_id", "module_id")
-                  .annotate(n=Count("id")).filter(n__gt=1))
-    for group in duplicated:
-        extras = list(Attempt.objects.filter(mode="module_quiz", status="in_progress", user_id=group["user_id"],
-                                             module_id=group["module_id"]).order_by("-started_at", "-id"))[1:]
-        for attempt in extras:
-            answers = Answer.objects.filter(attempt=attempt)
-            if any(a.reply_text.strip() or a.selected for a in answers):
-                Attempt.objects.filter(pk=attempt.pk).update(status="expired", deadline=attempt.started_at)
-            else:
-                attempt.delete()
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('courses', '0002_initial'),
-        ('quizzes', '0005_answer_pass_mark'),
+        ('quizzes', '0006_close_extra_open_quizzes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -70,7 +48,6 @@ class Migration(migrations.Migration):
             name='certification_only',
             field=models.BooleanField(default=False, verbose_name='仅用于认证考试'),
         ),
-        migrations.RunPython(close_extra_open_quizzes, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name='attempt',
             index=models.Index(condition=models.Q(('deadline__isnull', False), ('status', 'in_progress')), fields=['deadline'], name='attempt_open_deadline'),
