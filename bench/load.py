@@ -99,13 +99,15 @@ def trainee_loop(base, username, scenarios, deadline, stats: Stats, rng: random.
         if time.monotonic() > deadline:
             return
         slug, model_answer = rng.choice(scenarios)
-        status, _, _ = session.request("scenario page", f"/quizzes/practice/scenarios/{slug}/")
-        if status != 200:
+        status, page, _ = session.request("scenario page", f"/quizzes/practice/scenarios/{slug}/")
+        token = re.search(r'name="form_token" value="([^"]+)"', page or "")
+        if status != 200 or token is None:
             continue
         marker = f"{username}-{n}"
         reply = (model_answer if rng.random() < 0.6 else model_answer[: len(model_answer) // 2]) + f"(压测{marker})"
         status, _, location = session.request("submit reply", f"/quizzes/practice/scenarios/{slug}/", {
-            "reply": reply, "first_keystroke_ms": rng.randint(1000, 9000), "submit_ms": rng.randint(15000, 90000)})
+            "reply": reply, "form_token": token.group(1), "first_keystroke_ms": rng.randint(1000, 9000),
+            "submit_ms": rng.randint(15000, 90000)})
         if status == 302 and "/quizzes/answers/" in location:
             with stats.lock:
                 stats.submitted.append(marker)
@@ -174,7 +176,7 @@ def main() -> int:
         "--answers", "2000")
     scenarios = json.loads(subprocess.run([PY, "manage.py", "export_scenarios"], cwd=ROOT, env=env, check=True,
                                           capture_output=True, text=True).stdout)
-    scenario_list = [(s["slug"], s["model_answer"]) for s in scenarios]
+    scenario_list = [(s["slug"], s["model_answer"]) for s in scenarios if not s["certification_only"]]
     stats = Stats()
     with gunicorn_on_loopback(env, workers=args.workers) as base:
         deadline = time.monotonic() + args.seconds

@@ -79,7 +79,7 @@ pages = {
     "trainee home": (trainee, "/"),
     "supervisor home": (sup, "/"),
     "lesson": (trainee, Lesson.objects.order_by("pk").first().get_absolute_url()),
-    "scenario": (trainee, Scenario.objects.order_by("slug").first().get_absolute_url()),
+    "scenario": (trainee, Scenario.objects.filter(certification_only=False).order_by("slug").first().get_absolute_url()),
     "results": (trainee, own_answer.get_absolute_url()),
     "team grid": (sup, "/team/"),
     "review queue": (sup, "/reviews/"),

@@ -59,6 +59,7 @@ class ScenarioFile:
     turns: tuple[Turn, ...]
     criteria: tuple[Criterion, ...]
     facts: tuple[str, ...] = ()
+    certification_only: bool = False  # the exam pool: never in practice or module quizzes
 
     @property
     def rubric(self) -> Rubric:
@@ -87,6 +88,7 @@ class QuestionFile:
     answer: tuple[int, ...] | bool
     explanation: str
     lesson: str = ""  # slug of the lesson whose content the question tests
+    certification_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,7 @@ SCENARIO_RULES = (
     Rule("turns", "tables", check=count_between(1, 6)),
     Rule("criteria", "tables", check=count_between(4, 8)),
     Rule("facts", "any", required=False, default={}, check=lambda v: _facts_problem(v)),
+    Rule("certification_only", "bool", required=False, default=False),
 )
 TURN_RULES = (
     Rule("role", "str", check=one_of(*ROLES)),
@@ -234,6 +237,7 @@ QUESTION_RULES = (
     Rule("answer", "any"),
     Rule("explanation", "str"),
     Rule("lesson", "str", check=matches(SLUG, "只能用小写字母、数字和连字符(课时的 slug)")),
+    Rule("certification_only", "bool", required=False, default=False),
 )
 
 
@@ -462,7 +466,7 @@ def _parse_scenario(
         path=collector.shown(path), slug=values["slug"], title=values["title"].strip(), module=values["module"],
         tags=values["tags"], difficulty=values["difficulty"], pass_mark=values["pass_mark"],
         context=values["context"].strip(), model_answer=values["model_answer"].strip(),
-        turns=tuple(turns), criteria=tuple(criteria),
+        turns=tuple(turns), criteria=tuple(criteria), certification_only=values["certification_only"],
         facts=tuple(f"{name}:{fact.strip()}" for name, fact in (values["facts"] or {}).items()),
     )
 
@@ -515,6 +519,7 @@ def _parse_questions(
             path=collector.shown(path), slug=values["slug"], kind=values["kind"], module=values["module"],
             tags=values["tags"], prompt=values["prompt"].strip(), choices=tuple(c.strip() for c in values["choices"]),
             answer=answer, explanation=values["explanation"].strip(), lesson=values["lesson"],
+            certification_only=values["certification_only"],
         ))
     return questions
 

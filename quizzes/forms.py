@@ -1,17 +1,72 @@
 """Forms for replies and choices. Validation errors re-render with everything the trainee typed."""
 from __future__ import annotations
 
+import secrets
+from datetime import datetime, timezone
+
 from django import forms
+from django.core import signing
 from django.utils.translation import gettext_lazy as _
+
+from courses import clock
 
 from .models import Answer, Question
 from .services import MAX_REPLY_CHARS, ReplyInput
 
 MAX_TIMING_MS = 24 * 60 * 60 * 1000
+FORM_TOKEN_SALT = "quizzes.practice-form"
 
 ERROR_EMPTY_REPLY = _("回复不能为空:写下你真正会发给买家的话。")
 ERROR_REPLY_TOO_LONG = _("回复最多 %(max)d 个字,请精简后再提交。")
 ERROR_NO_CHOICE = _("请选择答案。")
+ERROR_FORM_TOKEN = _("这个页面已失效,请再提交一次(你写的内容都还在)。")
+ERROR_EMPTY_DRAFT = _("草稿里没有任何题目的内容。")
+
+
+def practice_form_token(*, item: str) -> str:
+    """A new token for one practice form: a random key (the answer is recorded once per key) and the
+    time the server served the form, signed so that neither can be made up by the page."""
+    return signing.dumps({"k": secrets.token_urlsafe(16), "i": item, "t": clock.now().timestamp()}, salt=FORM_TOKEN_SALT)
+
+
+def read_practice_form_token(token: str, *, item: str) -> tuple[str, datetime] | None:
+    """(key, served at) of a token this server issued for this item; None for anything else."""
+    try:
+        data = signing.loads(token, salt=FORM_TOKEN_SALT)
+        if data["i"] != item:
+            return None
+        return str(data["k"]), datetime.fromtimestamp(float(data["t"]), tz=timezone.utc)
+    except (signing.BadSignature, KeyError, TypeError, ValueError, OverflowError):
+        return None
+
+
+class PracticeTokenMixin:
+    """The hidden form_token of a practice form (practice_form_token); `item` names the scenario or question."""
+
+    item_key = ""
+
+    def _add_token_field(self, item: str) -> None:
+        self.item_key = item
+        self.fields["form_token"] = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial["form_token"] = practice_form_token(item=item)
+
+    def clean_form_token(self) -> tuple[str, datetime]:
+        read = read_practice_form_token(self.cleaned_data.get("form_token") or "", item=self.item_key)
+        if read is None:
+            # Shown again with a fresh token, so that sending once more works and nothing typed is lost.
+            self.data = self.data.copy()
+            self.data["form_token"] = practice_form_token(item=self.item_key)
+            raise forms.ValidationError(ERROR_FORM_TOKEN, code="form_token")
+        return read
+
+    @property
+    def token_key(self) -> str:
+        return self.cleaned_data["form_token"][0]
+
+    @property
+    def served_at(self) -> datetime:
+        return self.cleaned_data["form_token"][1]
 
 
 def timing_field() -> forms.IntegerField:
@@ -71,10 +126,14 @@ def choice_field(question: Question) -> forms.Field:
         choices=options, coerce=int, required=False, widget=forms.RadioSelect, label=question.prompt, empty_value=None)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(PracticeTokenMixin, forms.Form):
     reply = reply_field()
     first_keystroke_ms = timing_field()
     submit_ms = timing_field()
+
+    def __init__(self, *args, item: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_token_field(item)
 
     def clean_reply(self) -> str:
         return clean_reply(self.cleaned_data.get("reply", ""))
@@ -85,7 +144,7 @@ class ReplyForm(forms.Form):
                           submit_ms=data.get("submit_ms"))
 
 
-class ChoiceForm(forms.Form):
+class ChoiceForm(PracticeTokenMixin, forms.Form):
     first_keystroke_ms = timing_field()
     submit_ms = timing_field()
 
@@ -93,6 +152,7 @@ class ChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.question = question
         self.fields["choice"] = choice_field(question)
+        self._add_token_field(f"question:{question.slug}")
 
     def clean_choice(self):
         return _require_choice(self.cleaned_data.get("choice"))
@@ -173,3 +233,29 @@ class AttemptForm(forms.Form):
                 submit_ms=data.get(f"submit_{answer.pk}"),
             )
         return inputs
+
+
+class AttemptDraftForm(AttemptForm):
+    """An autosave: the items the page sent (only those), numbered by the page's save counter.
+
+    A body naming no item (empty, malformed, not form data at all) is refused rather than read as
+    "every item is empty", which once blanked every saved reply of an exam.
+    """
+
+    seq = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, answers: list[Answer], **kwargs):
+        super().__init__(*args, answers=answers, require_all=False, **kwargs)
+
+    def _sent(self, answer: Answer) -> bool:
+        return (f"reply_{answer.pk}" if answer.scenario_id else f"choice_{answer.pk}") in self.data
+
+    def clean(self):
+        data = super().clean()
+        if not any(self._sent(answer) for answer in self.answers):
+            raise forms.ValidationError(ERROR_EMPTY_DRAFT, code="empty")
+        return data
+
+    def to_inputs(self) -> dict[int, ReplyInput]:
+        inputs = super().to_inputs()
+        return {answer.pk: inputs[answer.pk] for answer in self.answers if self._sent(answer)}

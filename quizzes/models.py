@@ -50,6 +50,9 @@ class Scenario(models.Model):
     rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("当前评分标准"))
     source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # The exam pool: drawn only into certification exams, never offered in practice or module
+    # quizzes, and its model answer is never shown to trainees (it would be learned by heart).
+    certification_only = models.BooleanField(_("仅用于认证考试"), default=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -88,6 +91,7 @@ class Question(models.Model):
     explanation = models.TextField(_("解析"))
     source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    certification_only = models.BooleanField(_("仅用于认证考试"), default=False)  # as Scenario.certification_only
 
     class Meta:
         ordering = ["module__order", "slug"]
@@ -127,10 +131,25 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
     passed = models.BooleanField(_("通过"), null=True, blank=True)
+    # Practice: the token of the form the reply came from, so a resent or doubled form records one answer.
+    form_token = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
-        indexes = [models.Index(fields=["user", "mode", "status"])]
+        indexes = [
+            models.Index(fields=["user", "mode", "status"]),
+            # Open timed attempts by deadline: what the expiry sweep reads on every page that shows results.
+            models.Index(fields=["deadline"], condition=models.Q(status="in_progress", deadline__isnull=False),
+                         name="attempt_open_deadline"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "module"], condition=models.Q(mode="module_quiz", status="in_progress"),
+                name="attempt_one_open_module_quiz"),
+            models.UniqueConstraint(
+                fields=["user", "form_token"], condition=models.Q(form_token__isnull=False),
+                name="attempt_form_token_once"),
+        ]
         verbose_name = _("作答记录")
         verbose_name_plural = _("作答记录")
 
@@ -153,8 +172,14 @@ class Answer(models.Model):
     reply_text = models.TextField(_("回复"), blank=True)
     selected = models.JSONField(_("所选"), default=list, blank=True)
     draft_saved_at = models.DateTimeField(null=True, blank=True)
+    # The sequence number of the autosave the draft came from: an older save arriving late is refused.
+    draft_seq = models.PositiveIntegerField(default=0)
     submitted_at = models.DateTimeField(null=True, blank=True)
-    # Timing from the page: first keystroke and submit, in milliseconds after the question appeared.
+    # Timing seen by the server: when the page with this item was first served, and when the reply
+    # arrived (for an expired attempt: its last draft in time). These are what the results count.
+    served_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    # Timing from the page (advisory): first keystroke and submit, in milliseconds after the question appeared.
     first_keystroke_ms = models.PositiveIntegerField(null=True, blank=True)
     submit_ms = models.PositiveIntegerField(null=True, blank=True)
     # The current automatic result (mirrors the newest ScoreRecord) and the final one after review.
@@ -201,12 +226,18 @@ class Answer(models.Model):
         return self.scenario_id is not None
 
     @property
+    def timing(self):
+        """Response time and typing speed as the results count them (server figures first)."""
+        from .timing import reply_timing
+
+        return reply_timing(served_at=self.served_at, received_at=self.received_at,
+                            first_keystroke_ms=self.first_keystroke_ms, submit_ms=self.submit_ms,
+                            chars=len(self.reply_text.strip()) if self.scenario_id else 0)
+
+    @property
     def chars_per_minute(self) -> int | None:
-        """Typing speed between the first keystroke and submit."""
-        if not self.first_keystroke_ms or not self.submit_ms or self.submit_ms <= self.first_keystroke_ms:
-            return None
-        minutes = (self.submit_ms - self.first_keystroke_ms) / 60000
-        return round(len(self.reply_text.strip()) / minutes) if minutes > 0 else None
+        """Typing speed between the first keystroke and the reply's arrival."""
+        return self.timing.chars_per_minute
 
 
 class ScoreRecord(models.Model):
@@ -243,10 +274,17 @@ class Review(models.Model):
     final_total = models.PositiveSmallIntegerField()
     final_passed = models.BooleanField()
     rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    # The token of the review form it was submitted from: a resent form (force=1 twice, a double
+    # click, a retry after a timeout) finds its review already made and makes no second one.
+    submit_token = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["rubric", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["answer", "submit_token"], condition=~models.Q(submit_token=""),
+                                    name="review_submit_token_once"),
+        ]
         verbose_name = _("主管审阅")
         verbose_name_plural = _("主管审阅")
 

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from courses.models import Module
 
+from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Scenario
 
 # Targets taught in module 1 (岗位认知与日常工作).
@@ -26,7 +27,8 @@ def answers_visible_to(*, user) -> QuerySet[Answer]:
         # IN (their trainees) rather than a join through teams: the planner then walks the answer
         # indexes trainee by trainee, and a trainee in two of the supervisor's teams is not doubled.
         return answers.filter(user__in=_supervised_user_ids(user))
-    return answers.filter(user=user)
+    # Sealed: nothing of an exam or quiz still being taken (answer ids are in its form) is reachable.
+    return answers.filter(user=user).exclude(attempt__status=Attempt.Status.IN_PROGRESS)
 
 
 def reviews_visible_to(*, user) -> QuerySet:
@@ -47,8 +49,17 @@ def _supervised_user_ids(user) -> QuerySet:
     return get_user_model().objects.filter(team__supervisors=user).values("pk")
 
 
+def _close_expired() -> None:
+    """Read repair: attempts past their deadline become results before anything reads them."""
+    from .services import attempts_close_expired
+
+    attempts_close_expired()
+
+
 def access_answer_by_id(*, user, answer_id: int) -> Answer:
-    """An answer the user may see, with everything its page needs; 404 otherwise."""
+    """An answer the user may see, with everything its page needs; 404 otherwise (for its owner
+    also while its attempt is still open)."""
+    _close_expired()
     try:
         return answers_visible_to(user=user).select_related(
             "scenario", "scenario__module", "question", "rubric", "attempt", "user"
@@ -59,6 +70,7 @@ def access_answer_by_id(*, user, answer_id: int) -> Answer:
 
 def access_attempt_by_id(*, user, attempt_id: int) -> Attempt:
     """An attempt the user may see (own; supervisors their teams'; admins all); 404 otherwise."""
+    _close_expired()
     attempts = Attempt.objects.select_related("module", "user")
     if user.is_platform_admin:
         pass
@@ -73,7 +85,8 @@ def access_attempt_by_id(*, user, attempt_id: int) -> Attempt:
 
 
 def access_own_open_attempt(*, user, attempt_id: int) -> Attempt:
-    """The user's own attempt (only its owner may type into it)."""
+    """The user's own attempt (only its owner may type into it); past its deadline it is closed first."""
+    _close_expired()
     try:
         return Attempt.objects.select_related("module").get(pk=attempt_id, user=user)
     except Attempt.DoesNotExist:
@@ -84,24 +97,57 @@ def attempt_answers(*, attempt: Attempt) -> list[Answer]:
     return list(attempt.answers.select_related("scenario", "question", "rubric").order_by("position"))
 
 
+def attempt_draft_seq(*, answers: list[Answer]) -> int:
+    """The newest autosave the server holds for these items: the page numbers its next saves after it."""
+    return max((a.draft_seq for a in answers), default=0)
+
+
+def answer_disclosure(*, answer: Answer, user) -> Disclosure:
+    """What `user` may see of this answer's result (quizzes.disclosure)."""
+    item = answer.scenario or answer.question
+    return disclosure_for(mode=answer.attempt.mode, is_open=answer.attempt.is_open, viewer_supervises=user.can_supervise,
+                          certification_item=bool(item and item.certification_only))
+
+
+@dataclass(frozen=True)
+class ResultItem:
+    """One item of a result page with what its viewer may see of it."""
+
+    answer: Answer
+    segments: list
+    disclosure: Disclosure
+
+
+def attempt_result_items(*, attempt: Attempt, user) -> list[ResultItem]:
+    """The attempt's items for its result page, each with its evidence segments and disclosure."""
+    items = []
+    for answer in attempt_answers(attempt=attempt):
+        answer.attempt = attempt
+        disclosure = answer_disclosure(answer=answer, user=user)
+        segments = reply_segments(reply=answer.reply_text, result=answer.auto_result if disclosure.evidence else None)
+        items.append(ResultItem(answer, segments, disclosure))
+    return items
+
+
 def access_scenario_by_slug(*, slug: str) -> Scenario:
     try:
-        return Scenario.objects.select_related("module", "rubric").prefetch_related("tags").get(slug=slug, is_active=True)
+        return Scenario.objects.select_related("module", "rubric").prefetch_related("tags").get(
+            slug=slug, is_active=True, certification_only=False)
     except Scenario.DoesNotExist:
         raise Http404
 
 
 def access_question_by_slug(*, slug: str) -> Question:
     try:
-        return Question.objects.select_related("module").get(slug=slug, is_active=True)
+        return Question.objects.select_related("module").get(slug=slug, is_active=True, certification_only=False)
     except Question.DoesNotExist:
         raise Http404
 
 
 def practice_catalogue(*, module_slug: str = "", tag_code: str = "") -> tuple[QuerySet[Scenario], QuerySet[Question]]:
     """Scenarios and questions for practice, optionally narrowed to a module or a tag."""
-    scenarios = Scenario.objects.filter(is_active=True).select_related("module").prefetch_related("tags")
-    questions = Question.objects.filter(is_active=True).select_related("module")
+    scenarios = Scenario.objects.filter(is_active=True, certification_only=False).select_related("module").prefetch_related("tags")
+    questions = Question.objects.filter(is_active=True, certification_only=False).select_related("module")
     if module_slug:
         scenarios = scenarios.filter(module__slug=module_slug)
         questions = questions.filter(module__slug=module_slug)
@@ -175,11 +221,14 @@ class TimingFeedback:
     first_ok: bool | None
     submit_ok: bool | None
     typing_ok: bool | None
+    from_server: bool = False
 
 
 def timing_feedback(*, answer: Answer) -> TimingFeedback:
-    """Response time and typing speed against the targets taught in module 1."""
-    first, total, cpm = answer.first_keystroke_ms, answer.submit_ms, answer.chars_per_minute
+    """Response time and typing speed against the targets taught in module 1: the response time is
+    the server's (page served to reply received); the page's figures only fill in the first keystroke."""
+    timing = answer.timing
+    first, total, cpm = timing.first_keystroke_ms, timing.reply_ms, timing.chars_per_minute
     return TimingFeedback(
         first_keystroke_s=round(first / 1000, 1) if first is not None else None,
         submit_s=round(total / 1000, 1) if total is not None else None,
@@ -187,11 +236,26 @@ def timing_feedback(*, answer: Answer) -> TimingFeedback:
         first_ok=None if first is None else first <= FIRST_RESPONSE_TARGET_MS,
         submit_ok=None if total is None else total <= REPLY_TARGET_MS,
         typing_ok=None if cpm is None else cpm >= TYPING_TARGET_CPM,
+        from_server=timing.from_server,
     )
 
 
 
 # ----------------------------------------------------------------------------------------- reviews
+
+def review_lock_state(*, answer: Answer, user):
+    """Who holds the answer's review lock and until when, read only (looking takes no lock):
+    acquired=True when it is the user's own live lock; otherwise the live holder, if any."""
+    from courses import clock
+
+    from .models import ReviewLock
+    from .services import LockState
+
+    lock = ReviewLock.objects.select_related("holder").filter(answer=answer, expires_at__gt=clock.now()).first()
+    if lock is None:
+        return LockState(False)
+    return LockState(lock.holder_id == user.pk, lock.holder.name, lock.expires_at)
+
 
 REVIEW_STATUS_PENDING = "pending"
 REVIEW_STATUS_REVIEWED = "reviewed"

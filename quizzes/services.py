@@ -1,14 +1,15 @@
 """Writes for quizzes: submitting and scoring answers, module quizzes, drafts, rescoring."""
 from __future__ import annotations
 
+import enum
 import random
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Callable, Iterable
 
-from django.db import transaction
-
-from pathlib import Path
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
 
 from courses import clock
 from courses.models import Lesson, Module, Tag
@@ -87,7 +88,7 @@ def bank_apply(*, bank: Bank) -> BankReport:
             "title": item.title, "module": modules[item.module], "difficulty": item.difficulty,
             "pass_mark": item.pass_mark, "context": item.context, "model_answer": item.model_answer,
             "turns": [{"role": t.role, "text": t.text} for t in item.turns], "rubric": rubric,
-            "source_path": item.path, "is_active": True,
+            "source_path": item.path, "is_active": True, "certification_only": item.certification_only,
         })
         changed = _set_tags(scenario, item.tags, tags) or changed
         report.scenarios_created += created
@@ -97,7 +98,7 @@ def bank_apply(*, bank: Bank) -> BankReport:
         question, created, changed = _upsert(Question, item.slug, {
             "kind": item.kind, "module": modules[item.module], "prompt": item.prompt,
             "choices": list(item.choices), "answer": answer, "explanation": item.explanation,
-            "source_path": item.path, "is_active": True,
+            "source_path": item.path, "is_active": True, "certification_only": item.certification_only,
         })
         changed = _set_tags(question, item.tags, tags) or changed
         report.questions_created += created
@@ -162,18 +163,40 @@ def _apply_input(answer: Answer, data: ReplyInput) -> None:
     answer.submit_ms = data.submit_ms
 
 
+def lock_user(user) -> None:
+    """Hold the user's row until the transaction ends, so that one user's check-then-create writes
+    (start a quiz, start a sitting, record a practice form) run one after the other on PostgreSQL.
+    SQLite needs no row lock: its IMMEDIATE transactions already run one at a time."""
+    list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+
+
 @transaction.atomic
 def practice_answer_submit(*, user, scenario: Scenario | None = None, question: Question | None = None,
-                           data: ReplyInput) -> Answer:
-    """One practice reply or choice: recorded, scored at once, explained on the result page."""
+                           data: ReplyInput, form_token: str | None = None,
+                           served_at: datetime | None = None) -> Answer:
+    """One practice reply or choice: recorded, scored at once, explained on the result page.
+
+    `form_token` (from the page's form) makes it exactly once: the same form sent again, however
+    often and however concurrently, gives back the answer it made the first time. `served_at` is
+    when the server served that form: with the arrival time it is the reply's response time.
+    """
+    if form_token is not None:
+        lock_user(user)
+        existing = _practice_answer_for_token(user, form_token)
+        if existing is not None:
+            return existing
     now = clock.now()
-    attempt = Attempt.objects.create(
-        user=user, mode=Attempt.Mode.PRACTICE, module=(scenario or question).module,
-        status=Attempt.Status.SUBMITTED, started_at=now, submitted_at=now,
-        pass_mark=scenario.pass_mark if scenario else 100,
-    )
+    try:
+        with transaction.atomic():  # the constraint is the last word when the row lock is not enough
+            attempt = Attempt.objects.create(
+                user=user, mode=Attempt.Mode.PRACTICE, module=(scenario or question).module,
+                status=Attempt.Status.SUBMITTED, started_at=served_at or now, submitted_at=now,
+                pass_mark=scenario.pass_mark if scenario else 100, form_token=form_token,
+            )
+    except IntegrityError:
+        return _practice_answer_for_token(user, form_token)
     answer = Answer(attempt=attempt, user=user, scenario=scenario, question=question, submitted_at=now,
-                    pass_mark=attempt.pass_mark)
+                    pass_mark=attempt.pass_mark, served_at=served_at, received_at=now)
     _apply_input(answer, data)
     answer_score(answer=answer)
     attempt.total, attempt.passed = answer.auto_total, answer.auto_passed
@@ -181,12 +204,23 @@ def practice_answer_submit(*, user, scenario: Scenario | None = None, question: 
     return answer
 
 
+def _practice_answer_for_token(user, form_token: str) -> Answer | None:
+    return Answer.objects.filter(attempt__user=user, attempt__form_token=form_token).first()
+
+
 def draw_items(*, scenarios: list[Scenario], questions: list[Question], n_scenarios: int, n_questions: int,
-               rng: random.Random, spread_by: Callable[[Scenario], Iterable[str]] | None = None) -> list:
-    """A random draw; with spread_by, scenarios are picked so that their groups (e.g. customer types) differ."""
+               rng: random.Random, spread_by: Callable[[Scenario], Iterable[str]] | None = None,
+               seen: frozenset | set = frozenset()) -> list:
+    """A random draw; with spread_by, scenarios are picked so that their groups (e.g. customer types) differ.
+
+    Items in `seen` (what the trainee had last time) are drawn only when the others run out.
+    """
     picked: list[Scenario] = []
     pool = scenarios[:]
     rng.shuffle(pool)
+    pool.sort(key=lambda item: item in seen)  # a stable sort: still random within the unseen and the seen
+    fresh_questions = [q for q in questions if q not in seen]
+    stale_questions = [q for q in questions if q in seen]
     if spread_by:
         seen: set[str] = set()
         for scenario in pool:
@@ -199,7 +233,9 @@ def draw_items(*, scenarios: list[Scenario], questions: list[Question], n_scenar
             break
         if scenario not in picked:
             picked.append(scenario)
-    return picked + rng.sample(questions, min(n_questions, len(questions)))
+    drawn_questions = rng.sample(fresh_questions, min(n_questions, len(fresh_questions)))
+    drawn_questions += rng.sample(stale_questions, min(n_questions - len(drawn_questions), len(stale_questions)))
+    return picked + drawn_questions
 
 
 @transaction.atomic
@@ -220,20 +256,26 @@ def attempt_start(*, user, mode: str, items: list, pass_mark: int, module: Modul
     return attempt
 
 
+@transaction.atomic
 def module_quiz_start(*, user, module: Module, rng: random.Random | None = None) -> Attempt:
-    """Resume the open quiz of this module, or draw a new one (scenarios and questions of the module)."""
-    open_attempt = Attempt.objects.filter(
-        user=user, module=module, mode=Attempt.Mode.MODULE_QUIZ, status=Attempt.Status.IN_PROGRESS
-    ).first()
-    if open_attempt:
-        return open_attempt
+    """Resume the open quiz of this module, or draw a new one (the module's scenarios and questions,
+    never the certification pool). One open quiz per trainee and module, however many starts race."""
+    lock_user(user)
+    open_quiz = Attempt.objects.filter(
+        user=user, module=module, mode=Attempt.Mode.MODULE_QUIZ, status=Attempt.Status.IN_PROGRESS)
+    if (existing := open_quiz.first()) is not None:
+        return existing
     items = draw_items(
-        scenarios=list(Scenario.objects.filter(module=module, is_active=True)),
-        questions=list(Question.objects.filter(module=module, is_active=True)),
+        scenarios=list(Scenario.objects.filter(module=module, is_active=True, certification_only=False)),
+        questions=list(Question.objects.filter(module=module, is_active=True, certification_only=False)),
         n_scenarios=MODULE_QUIZ_SCENARIOS, n_questions=MODULE_QUIZ_QUESTIONS, rng=rng or random.Random(),
     )
-    return attempt_start(user=user, mode=Attempt.Mode.MODULE_QUIZ, items=items, module=module,
-                         pass_mark=MODULE_QUIZ_PASS_MARK)
+    try:
+        with transaction.atomic():
+            return attempt_start(user=user, mode=Attempt.Mode.MODULE_QUIZ, items=items, module=module,
+                                 pass_mark=MODULE_QUIZ_PASS_MARK)
+    except IntegrityError:  # attempt_one_open_module_quiz: another start won
+        return open_quiz.get()
 
 
 def _deadline_passed(attempt: Attempt, now) -> bool:
@@ -245,18 +287,39 @@ def deadline_passed(attempt: Attempt) -> bool:
     return _deadline_passed(attempt, clock.now())
 
 
+class DraftOutcome(enum.Enum):
+    SAVED = "saved"
+    STALE = "stale"    # every item already holds a newer save
+    CLOSED = "closed"  # submitted, expired or past the deadline: drafts no longer count
+
+
 @transaction.atomic
-def attempt_save_draft(*, attempt_id: int, user, inputs: dict[int, ReplyInput]) -> bool:
-    """Keep what was typed so far; refused (False) once the attempt is closed or past its deadline."""
+def attempt_save_draft(*, attempt_id: int, user, inputs: dict[int, ReplyInput], seq: int) -> DraftOutcome:
+    """Keep what was typed so far, item by item, without ever losing newer work.
+
+    `seq` numbers the page's saves: an item keeps its draft when it already holds one from a later
+    save (requests can arrive out of order), and an empty text or choice never replaces a saved one
+    (a page that lost its text must not blank the server's copy). Refused once the attempt is closed
+    or past its deadline.
+    """
     attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
     now = clock.now()
     if not attempt.is_open or _deadline_passed(attempt, now):
-        return False
-    for answer in attempt.answers.filter(pk__in=list(inputs)):
-        _apply_input(answer, inputs[answer.pk])
-        answer.draft_saved_at = now
-        answer.save(update_fields=["reply_text", "selected", "first_keystroke_ms", "submit_ms", "draft_saved_at"])
-    return True
+        return DraftOutcome.CLOSED
+    saved = False
+    for answer_id, data in inputs.items():
+        text, selected = clean_reply_text(data.reply_text), sorted(set(data.selected))
+        if not text.strip() and not selected:
+            continue
+        saved |= bool(Answer.objects.filter(attempt=attempt, pk=answer_id, draft_seq__lt=seq).update(
+            reply_text=text, selected=selected, first_keystroke_ms=data.first_keystroke_ms,
+            draft_saved_at=now, draft_seq=seq))
+    return DraftOutcome.SAVED if saved else DraftOutcome.STALE
+
+
+def attempt_mark_served(*, attempt: Attempt) -> None:
+    """Record, once per item, when the server first served the attempt's page (its timing starts there)."""
+    Answer.objects.filter(attempt=attempt, served_at__isnull=True).update(served_at=clock.now())
 
 
 @transaction.atomic
@@ -267,23 +330,57 @@ def attempt_submit(*, attempt_id: int, user, inputs: dict[int, ReplyInput]) -> A
     the deadline the new inputs are refused and what was saved before the deadline is scored.
     """
     attempt = Attempt.objects.select_for_update().get(pk=attempt_id, user=user)
-    if not attempt.is_open:
+    return _attempt_close(attempt, inputs)
+
+
+def _attempt_close(attempt: Attempt, inputs: dict[int, ReplyInput]) -> Attempt:
+    """Score and close a locked attempt (or score one a migration closed unscored); no-op otherwise."""
+    unscored = attempt.status == Attempt.Status.EXPIRED and attempt.total is None
+    if not attempt.is_open and not unscored:
         return attempt
     now = clock.now()
-    late = _deadline_passed(attempt, now)
+    late = unscored or _deadline_passed(attempt, now)
     answers = list(attempt.answers.select_related("scenario__rubric", "question"))
     for answer in answers:
         if not late and answer.pk in inputs:
             _apply_input(answer, inputs[answer.pk])
         answer.submitted_at = now
+        # What arrived in time: the submitted form, or after the deadline the last draft saved before it.
+        answer.received_at = answer.draft_saved_at if late else now
         answer_score(answer=answer)
     points = [grading.answer_points(a) or 0 for a in answers]
     attempt.total = round(sum(points) / len(points)) if points else 0
     attempt.passed = attempt.total >= attempt.pass_mark
     attempt.status = Attempt.Status.EXPIRED if late else Attempt.Status.SUBMITTED
-    attempt.submitted_at = min(now, attempt.deadline) if late else now
+    attempt.submitted_at = min(now, attempt.deadline) if late and attempt.deadline else now
     attempt.save()
     return attempt
+
+
+def _expired_attempts():
+    now = clock.now()
+    from django.db.models import Q
+
+    return Attempt.objects.filter(Q(status=Attempt.Status.IN_PROGRESS, deadline__lt=now)
+                                  | Q(status=Attempt.Status.EXPIRED, total__isnull=True))
+
+
+def attempts_close_expired() -> int:
+    """Close and score every attempt whose deadline has passed, from the drafts saved in time.
+
+    Pages that show attempts or results call this before reading (one indexed query when there is
+    nothing to do), and `manage.py close_expired_attempts` runs it for attempts nobody opens, so an
+    exam left unsubmitted becomes a result like any other: it counts for bands and alerts.
+    Returns how many attempts were closed.
+    """
+    closed = 0
+    for attempt_id in list(_expired_attempts().values_list("pk", flat=True)):
+        with transaction.atomic():
+            attempt = _expired_attempts().select_for_update().filter(pk=attempt_id).first()
+            if attempt is not None:  # another request may have closed it meanwhile
+                _attempt_close(attempt, {})
+                closed += 1
+    return closed
 
 
 def attempt_refresh_total(*, attempt: Attempt) -> None:
@@ -360,8 +457,9 @@ class LockState:
 def review_lock_acquire(*, answer: Answer, user) -> LockState:
     """Take (or extend) the review lock unless someone else holds a live one.
 
-    Opening the review screen is the common case and usually finds the lock free or already ours,
-    so the first step is one conditional UPDATE (atomic on its own: a second supervisor's UPDATE
+    Only an explicit step takes it: the supervisor pressing 开始审阅, the open form renewing it,
+    or submitting a review. Merely looking at the screen (GET, HEAD, a prefetch, an admin's look)
+    never does. Taking it usually finds the lock free or already ours, so the first step is one conditional UPDATE (atomic on its own: a second supervisor's UPDATE
     re-checks the condition after the first one commits). Only when it changes nothing is the lock
     read, or created.
     """
@@ -390,6 +488,13 @@ def review_lock_acquire(*, answer: Answer, user) -> LockState:
     raise RuntimeError("review lock kept changing")  # three changes within one request: not seen in practice
 
 
+def review_lock_release(*, answer: Answer, user) -> None:
+    """Give the lock up (review submitted or cancelled); someone else's lock is left alone."""
+    from .models import ReviewLock
+
+    ReviewLock.objects.filter(answer=answer, holder=user).delete()
+
+
 @dataclass(frozen=True)
 class PassageComment:
     quote: str
@@ -404,19 +509,30 @@ class ReviewConflict(Exception):
         super().__init__("answer reviewed meanwhile")
 
 
+@dataclass(frozen=True)
+class ReviewOutcome:
+    review: object
+    created: bool  # False: this form had been submitted before, and that review is returned
+
+
 @transaction.atomic
 def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment: str,
-                  passages: list[PassageComment], seen_review_id: int | None, force: bool = False):
+                  passages: list[PassageComment], seen_review_id: int | None, force: bool = False,
+                  submit_token: str = "") -> ReviewOutcome:
     """Record a review: per-criterion points (missing ones keep the automatic value), comments.
 
     The supervisor's total becomes the answer's final score; the automatic result stays as it was.
     If another review landed after `seen_review_id`, raise ReviewConflict unless `force` — the
     caller re-shows the form with everything typed, so a review is never lost to a conflict.
+    `submit_token` comes from the form: the same form sent again (force=1 twice, a double click)
+    returns the review it made and makes no second one.
     """
     from .models import Review, ReviewComment, ReviewLock
 
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
     answer = Answer.objects.select_for_update(of=("self",)).select_related("rubric", "scenario", "attempt").get(pk=answer_id)
+    if submit_token and (done := answer.reviews.filter(submit_token=submit_token).first()) is not None:
+        return ReviewOutcome(done, created=False)
     latest = answer.reviews.order_by("-created_at", "-id").first()
     if latest and latest.pk != seen_review_id and not force:
         raise ReviewConflict(latest)
@@ -433,7 +549,7 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
     review = Review.objects.create(
         answer=answer, reviewer=reviewer, created_at=now, comment=comment.replace("\x00", "")[:4000],
         criteria=rows, auto_total=answer.auto_total or 0, final_total=final_total,
-        final_passed=final_total >= answer.attempt.pass_mark, rubric=answer.rubric,
+        final_passed=final_total >= answer.attempt.pass_mark, rubric=answer.rubric, submit_token=submit_token[:64],
     )
     reply = answer.reply_text
     ReviewComment.objects.bulk_create([
@@ -445,4 +561,4 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
     answer.save(update_fields=["final_total", "final_passed", "reviewed_at", "needs_review"])
     attempt_refresh_total(attempt=answer.attempt)
     ReviewLock.objects.filter(answer=answer).delete()
-    return review
+    return ReviewOutcome(review, created=True)

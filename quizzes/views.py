@@ -13,7 +13,7 @@ from courses.models import Module, Tag
 from courses.selectors import access_module_by_slug
 
 from . import selectors, services
-from .forms import AttemptForm, ChoiceForm, ReplyForm
+from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, ReplyForm
 from .models import Attempt
 
 
@@ -32,9 +32,10 @@ def practice_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def scenario_practice(request: HttpRequest, slug: str) -> HttpResponse:
     scenario = selectors.access_scenario_by_slug(slug=slug)
-    form = ReplyForm(request.POST if request.method == "POST" else None)
+    form = ReplyForm(request.POST if request.method == "POST" else None, item=f"scenario:{scenario.slug}")
     if request.method == "POST" and form.is_valid():
-        answer = services.practice_answer_submit(user=request.user, scenario=scenario, data=form.to_input())
+        answer = services.practice_answer_submit(user=request.user, scenario=scenario, data=form.to_input(),
+                                                 form_token=form.token_key, served_at=form.served_at)
         return redirect(answer.get_absolute_url())
     return render(request, "quizzes/scenario_practice.html", {
         "scenario": scenario, "form": form,
@@ -47,7 +48,8 @@ def question_practice(request: HttpRequest, slug: str) -> HttpResponse:
     question = selectors.access_question_by_slug(slug=slug)
     form = ChoiceForm(request.POST if request.method == "POST" else None, question=question)
     if request.method == "POST" and form.is_valid():
-        answer = services.practice_answer_submit(user=request.user, question=question, data=form.to_input())
+        answer = services.practice_answer_submit(user=request.user, question=question, data=form.to_input(),
+                                                 form_token=form.token_key, served_at=form.served_at)
         return redirect(answer.get_absolute_url())
     return render(request, "quizzes/question_practice.html", {"question": question, "form": form},
                   status=400 if form.errors else 200)
@@ -56,9 +58,11 @@ def question_practice(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def answer_detail(request: HttpRequest, answer_id: int) -> HttpResponse:
     answer = selectors.access_answer_by_id(user=request.user, answer_id=answer_id)
+    disclosure = selectors.answer_disclosure(answer=answer, user=request.user)
     return render(request, "quizzes/answer_detail.html", {
-        "answer": answer,
-        "segments": selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
+        "answer": answer, "disclosure": disclosure,
+        "segments": selectors.reply_segments(reply=answer.reply_text,
+                                             result=answer.auto_result if disclosure.evidence else None),
         "timing": selectors.timing_feedback(answer=answer),
         "is_own": answer.user_id == request.user.pk,
         "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments") if hasattr(answer, "reviews") else [],
@@ -87,6 +91,8 @@ def attempt_take(request: HttpRequest, attempt_id: int) -> HttpResponse:
         messages.info(request, _("这次作答已经提交过了,下面是结果。"))
         return redirect(attempt.get_absolute_url())
     answers = selectors.attempt_answers(attempt=attempt)
+    if request.method != "POST":
+        services.attempt_mark_served(attempt=attempt)
     form = AttemptForm(request.POST if request.method == "POST" else None, answers=answers)
     if request.method == "POST":
         if form.is_valid() or attempt.deadline and services.deadline_passed(attempt):
@@ -95,20 +101,25 @@ def attempt_take(request: HttpRequest, attempt_id: int) -> HttpResponse:
             services.attempt_submit(attempt_id=attempt.pk, user=request.user, inputs=inputs)
             return redirect(attempt.get_absolute_url())
         messages.error(request, _("还有题目没有作答,已为你保留所有输入,请补全后再提交。"))
-    return render(request, "quizzes/attempt_take.html", {"attempt": attempt, "form": form},
-                  status=400 if form.errors else 200)
+    return render(request, "quizzes/attempt_take.html", {
+        "attempt": attempt, "form": form, "draft_seq": selectors.attempt_draft_seq(answers=answers),
+    }, status=400 if form.errors else 200)
 
 
 @login_required
 @require_POST
 def attempt_draft(request: HttpRequest, attempt_id: int) -> JsonResponse:
-    """Autosave from the page every few seconds; refused once the attempt is closed or overdue."""
+    """Autosave from the page every few seconds: 400 for a body that names no item or no sequence
+    number (nothing changes), 409 once the attempt is closed or overdue, saved=false when every
+    item already holds a newer save."""
     attempt = selectors.access_own_open_attempt(user=request.user, attempt_id=attempt_id)
-    form = AttemptForm(request.POST, answers=selectors.attempt_answers(attempt=attempt), require_all=False)
+    form = AttemptDraftForm(request.POST, answers=selectors.attempt_answers(attempt=attempt))
     if not form.is_valid():
         return JsonResponse({"saved": False, "errors": form.errors.get_json_data()}, status=400)
-    saved = services.attempt_save_draft(attempt_id=attempt.pk, user=request.user, inputs=form.to_inputs())
-    return JsonResponse({"saved": saved}, status=200 if saved else 409)
+    outcome = services.attempt_save_draft(attempt_id=attempt.pk, user=request.user, inputs=form.to_inputs(),
+                                          seq=form.cleaned_data["seq"])
+    return JsonResponse({"saved": outcome is services.DraftOutcome.SAVED, "outcome": outcome.value},
+                        status=409 if outcome is services.DraftOutcome.CLOSED else 200)
 
 
 @login_required
@@ -119,6 +130,5 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.mode == Attempt.Mode.CERTIFICATION and hasattr(attempt, "certification"):
         # Certification results (band, certificate) belong to the people side; referenced by URL name only.
         return redirect("trainer:certification_result", attempt.certification.pk)
-    answers = selectors.attempt_answers(attempt=attempt)
-    items = [(a, selectors.reply_segments(reply=a.reply_text, result=a.auto_result)) for a in answers]
+    items = selectors.attempt_result_items(attempt=attempt, user=request.user)
     return render(request, "quizzes/attempt_result.html", {"attempt": attempt, "items": items})

@@ -40,3 +40,16 @@ def attempt_inputs(attempt, *, good: bool = True) -> dict:
             wrong = tuple(i for i in range(len(answer.question.display_choices)) if i not in right)[:1]
             inputs[answer.pk] = ReplyInput(selected=right if good else wrong)
     return inputs
+
+
+def form_token_from(client, url: str) -> str:
+    """The form_token of the practice form a GET of `url` serves, as a browser would send it back."""
+    import re
+
+    body = client.get(url).content.decode()
+    return re.search(r'name="form_token" value="([^"]+)"', body).group(1)
+
+
+def practice_post(client, url: str, data: dict):
+    """POST a practice form the way the page does: first served (which issues its token), then sent."""
+    return client.post(url, {**data, "form_token": form_token_from(client, url)})

@@ -42,6 +42,8 @@ def demo_activity(*, team, users) -> str:
 
     from .models import CertificationExam, OnboardingPath
     from .services import path_assign, rounds_create_monthly
+    from datetime import timedelta
+
     from courses import clock
 
     path = OnboardingPath.objects.first()
@@ -59,11 +61,11 @@ def demo_activity(*, team, users) -> str:
             lesson_complete(user=users[username], lesson=lesson)
     if Answer.objects.filter(user__in=trainees).exists():
         return "activity already present"
-    scenarios = list(Scenario.objects.filter(is_active=True).order_by("module__order", "slug")[:4])
+    scenarios = list(Scenario.objects.filter(is_active=True, certification_only=False).order_by("module__order", "slug")[:4])
     for username, index, reply in DEMO_REPLIES:
         if index < len(scenarios):
             scenario = scenarios[index]
             text = scenario.model_answer if reply == "model" else reply
-            practice_answer_submit(user=users[username], scenario=scenario,
+            practice_answer_submit(user=users[username], scenario=scenario, served_at=clock.now() - timedelta(seconds=52),
                                    data=ReplyInput(reply_text=text, first_keystroke_ms=4200, submit_ms=52000))
     return f"path “{path.name}” assigned, {len(DEMO_REPLIES)} demo answers"

@@ -4,6 +4,8 @@ from __future__ import annotations
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
+import secrets
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -90,10 +92,15 @@ class ReviewForm(forms.Form):
                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
     seen_review_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     force = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # One per rendered form: the same form sent twice makes one review (quizzes.services.review_submit).
+    submit_token = forms.CharField(max_length=64, widget=forms.HiddenInput,
+                                   error_messages={"required": _("这个审阅表单已失效,请重新打开后再提交。")})
 
     def __init__(self, *args, criteria: list[dict], **kwargs):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
+        if not self.is_bound:
+            self.initial.setdefault("submit_token", secrets.token_urlsafe(16))
         for c in criteria:
             self.fields[f"points_{c['key']}"] = forms.FloatField(
                 min_value=0, max_value=c["max"], label=c["label"], initial=c["earned"],

@@ -210,6 +210,11 @@ class CertificationAttempt(models.Model):
 
     class Meta:
         ordering = ["-attempt__started_at"]
+        constraints = [
+            # One sitting per trainee and round, however many start requests race.
+            models.UniqueConstraint(fields=["trainee", "round"], condition=models.Q(round__isnull=False),
+                                    name="certification_one_sitting_per_round"),
+        ]
         verbose_name = _("认证记录")
         verbose_name_plural = _("认证记录")
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from courses import clock
 from courses.models import LessonCompletion
 from quizzes.models import Attempt
+from quizzes.services import attempts_close_expired
 
 from . import progress as rules
 from .certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
@@ -122,6 +123,9 @@ _ATTEMPT_VALUES = ("user_id", "mode", "module_id", "certification__exam_id", "id
 
 def quiz_and_certification_attempts(*, trainee_ids: list[int],
                                     modes=(Attempt.Mode.MODULE_QUIZ, Attempt.Mode.CERTIFICATION)) -> list[tuple]:
+    # Exams past their deadline are closed and scored first (read repair): an unsubmitted exam is a
+    # result like any other, for the progress steps, the bands and the "two rounds below 65" alert.
+    attempts_close_expired()
     return list(Attempt.objects.filter(user_id__in=trainee_ids, mode__in=modes)
                 .values_list(*_ATTEMPT_VALUES).order_by("started_at", "id"))
 
@@ -243,6 +247,7 @@ class CertificationRecord:
 def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: list[int] | None = None
                           ) -> list[CertificationRecord]:
     """Finished certification sittings of these trainees (or these sittings), newest first, with band and validity."""
+    attempts_close_expired()
     certs = CertificationAttempt.objects.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
     if trainee_ids is not None:
         certs = certs.filter(trainee_id__in=trainee_ids)
@@ -305,6 +310,7 @@ def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, at
 
 def access_certification_by_id(*, user: User, cert_id: int) -> CertificationAttempt:
     """A certification the user may see: own, own teams', or any for admins; 404 otherwise."""
+    attempts_close_expired()
     certs = CertificationAttempt.objects.select_related("attempt", "exam", "trainee", "round")
     if not user.is_platform_admin:
         certs = certs.filter(trainee__in=trainees_visible_to(user=user))
@@ -318,6 +324,7 @@ def open_rounds_for(*, trainee: User):
     """Rounds of the trainee's team open today, each with the trainee's sitting if any."""
     from .models import CertificationRound
 
+    attempts_close_expired()  # an exam whose time ran out shows its result, not 继续作答
     today = clock.today()
     rounds = list(CertificationRound.objects.filter(team_id=trainee.team_id, opens_on__lte=today, closes_on__gte=today)
                   .select_related("exam").prefetch_related(

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -124,14 +124,28 @@ ERROR_ROUND_CLOSED = gettext_lazy("这一轮认证不在开放时间内。")
 ERROR_ROUND_TAKEN = gettext_lazy("你在这一轮已经参加过认证。")
 
 
+def certification_pool() -> tuple[list[Scenario], list[Question]]:
+    """What exams are drawn from: the bank's certification-only scenarios and questions (never practice items)."""
+    return (list(Scenario.objects.filter(is_active=True, certification_only=True).prefetch_related("tags")),
+            list(Question.objects.filter(is_active=True, certification_only=True)))
+
+
+def customer_types(scenario: Scenario) -> list[str]:
+    """The groups an exam draw spreads across: the scenario's customer types (its slug when it has none)."""
+    return [t.key for t in scenario.tags.all() if t.kind == "customer"] or [scenario.slug]
+
+
 @transaction.atomic
 def certification_start(*, trainee: User, round_: CertificationRound, rng: random.Random | None = None) -> CertificationAttempt:
-    """Draw an exam (scenarios spread across customer types, plus questions) and start the clock.
+    """Draw an exam from the certification pool (scenarios spread across customer types, plus
+    questions, preferring items the trainee did not have last time) and start the clock.
 
-    Resumes the trainee's unfinished sitting of this round instead of drawing a second one.
+    Resumes the trainee's unfinished sitting of this round instead of drawing a second one: one
+    sitting per trainee and round, however many starts race (row lock, then the constraint).
     """
     if trainee.team_id != round_.team_id:
         raise PermissionDenied
+    quiz_services.lock_user(trainee)
     existing = CertificationAttempt.objects.select_related("attempt").filter(trainee=trainee, round=round_).first()
     if existing:
         if existing.attempt.is_open:
@@ -141,25 +155,35 @@ def certification_start(*, trainee: User, round_: CertificationRound, rng: rando
     if not round_.opens_on <= today <= round_.closes_on:
         raise ValidationError(ERROR_ROUND_CLOSED)
     exam = round_.exam
-    scenarios = list(Scenario.objects.filter(is_active=True).prefetch_related("tags"))
+    scenarios, questions = certification_pool()
+    last = CertificationAttempt.objects.filter(trainee=trainee).order_by("-attempt__started_at").values("attempt_id")[:1]
+    seen = {*Scenario.objects.filter(answers__attempt_id__in=last), *Question.objects.filter(answers__attempt_id__in=last)}
     items = quiz_services.draw_items(
-        scenarios=scenarios, questions=list(Question.objects.filter(is_active=True)),
-        n_scenarios=exam.scenario_count, n_questions=exam.question_count, rng=rng or random.Random(),
-        spread_by=lambda s: [t.key for t in s.tags.all() if t.kind == "customer"] or [s.slug],
+        scenarios=scenarios, questions=questions, n_scenarios=exam.scenario_count, n_questions=exam.question_count,
+        rng=rng or random.Random(), spread_by=customer_types, seen=seen,
     )
-    attempt = quiz_services.attempt_start(
-        user=trainee, mode=Attempt.Mode.CERTIFICATION, items=items, pass_mark=exam.pass_mark,
-        time_limit=timedelta(minutes=exam.time_limit_minutes),
-    )
-    return CertificationAttempt.objects.create(
-        attempt=attempt, exam=exam, round=round_, trainee=trainee, verification_code=secrets.token_hex(8).upper())
+    try:
+        with transaction.atomic():
+            attempt = quiz_services.attempt_start(
+                user=trainee, mode=Attempt.Mode.CERTIFICATION, items=items, pass_mark=exam.pass_mark,
+                time_limit=timedelta(minutes=exam.time_limit_minutes),
+            )
+            return CertificationAttempt.objects.create(
+                attempt=attempt, exam=exam, round=round_, trainee=trainee,
+                verification_code=secrets.token_hex(8).upper())
+    except IntegrityError:  # certification_one_sitting_per_round: another start won
+        return CertificationAttempt.objects.select_related("attempt").get(trainee=trainee, round=round_)
 
 
 # ------------------------------------------------------------------------------------------ reviews
 
+@transaction.atomic
 def review_submit_and_notify(*, answer, reviewer: User, **review_fields):
-    """Record the review (quizzes) and tell the trainee in-app."""
-    review = quiz_services.review_submit(answer_id=answer.pk, reviewer=reviewer, **review_fields)
+    """Record the review (quizzes) and tell the trainee in-app, once: a resent form notifies nobody."""
+    outcome = quiz_services.review_submit(answer_id=answer.pk, reviewer=reviewer, **review_fields)
+    review = outcome.review
+    if not outcome.created:
+        return review
     subject = answer.scenario.title if answer.scenario_id else _("知识题")
     notification_create(
         user=answer.user,

@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_POST
 from courses import clock
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Answer
-from quizzes.services import ReviewConflict, review_lock_acquire
+from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_release
 
 from . import exports, selectors, services
 from .certification import band_for
@@ -141,12 +142,22 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/review_queue.html", {"form": form, "page": page, "query": params.urlencode()})
 
 
-@supervisor_required
-def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
+def _reviewable_answer(request: HttpRequest, answer_id: int) -> Answer:
     answer = quiz_selectors.access_answer_by_id(user=request.user, answer_id=answer_id)
     if not answer.scenario_id or not answer.submitted_at:
         raise Http404
-    lock = review_lock_acquire(answer=answer, user=request.user)
+    return answer
+
+
+@supervisor_required
+def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
+    """The review screen. Looking (GET, HEAD) takes no lock; 开始审阅 does (review_lock), and so
+    does submitting when the answer is free."""
+    answer = _reviewable_answer(request, answer_id)
+    if request.method == "POST":
+        lock = review_lock_acquire(answer=answer, user=request.user)
+    else:
+        lock = quiz_selectors.review_lock_state(answer=answer, user=request.user)
     reviews = list(answer.reviews.select_related("reviewer").prefetch_related("comments"))  # newest first
     latest = reviews[0] if reviews else None
     criteria = (answer.auto_result or {}).get("criteria", [])
@@ -160,7 +171,7 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
             services.review_submit_and_notify(
                 answer=answer, reviewer=request.user, points=form.points(), comment=form.cleaned_data["comment"],
                 passages=form.passages(), seen_review_id=form.cleaned_data["seen_review_id"],
-                force=form.cleaned_data["force"])
+                force=form.cleaned_data["force"], submit_token=form.cleaned_data["submit_token"])
         except ReviewConflict as exc:
             conflict = exc.latest
             form.data = form.data.copy()
@@ -175,6 +186,29 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
         "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
         "reviews": reviews,
     }, status=400 if form.errors else 200)
+
+
+@supervisor_required
+@require_POST
+def review_lock(request: HttpRequest, answer_id: int) -> HttpResponse:
+    """Start reviewing (op=take), keep the lock while the form is open (op=renew, from the page
+    every few minutes) or give it up (op=release: cancel). The page's own calls get JSON."""
+    answer = _reviewable_answer(request, answer_id)
+    if request.POST.get("op") == "release":
+        review_lock_release(answer=answer, user=request.user)
+        lock = quiz_selectors.review_lock_state(answer=answer, user=request.user)
+    else:
+        lock = review_lock_acquire(answer=answer, user=request.user)
+    if request.headers.get("X-Requested-With") == "fetch":
+        return JsonResponse({"held": lock.acquired, "holder": lock.holder_name,
+                             "expires_at": lock.expires_at.isoformat() if lock.expires_at else None},
+                            status=200 if lock.acquired or request.POST.get("op") == "release" else 409)
+    if request.POST.get("op") == "release":
+        return redirect("trainer:review_queue")
+    if not lock.acquired:
+        messages.warning(request, _("%(name)s 正在审阅这份回复,锁定到 %(until)s。") % {
+            "name": lock.holder_name, "until": timezone.localtime(lock.expires_at).strftime("%H:%M")})
+    return redirect("trainer:review_answer", answer.pk)
 
 
 def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
@@ -220,8 +254,7 @@ def certification_result(request: HttpRequest, cert_id: int) -> HttpResponse:
         if cert.trainee_id == request.user.pk:
             return redirect("quizzes:attempt_take", cert.attempt_id)
         raise Http404
-    answers = quiz_selectors.attempt_answers(attempt=cert.attempt)
-    items = [(a, quiz_selectors.reply_segments(reply=a.reply_text, result=a.auto_result)) for a in answers]
+    items = quiz_selectors.attempt_result_items(attempt=cert.attempt, user=request.user)
     return render(request, "trainer/certification_result.html", {
         "cert": cert, "attempt": cert.attempt, "items": items, "band": band_for(cert.attempt.total or 0),
         "valid_until": certification_valid_until(cert),

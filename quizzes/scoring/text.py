@@ -29,7 +29,7 @@ GAP_MAX = 6
 NEGATORS = ("不可以", "不可能", "没有", "无法", "不能", "不会", "不予", "不给", "没法", "不", "没", "别", "未", "无")
 # Negators of necessity: after a phrase they free the buyer of something (补发不收运费, 退货不需要您出),
 # they do not deny the phrase.
-NECESSITY_NEGATORS = ("不需要", "不用", "不必", "无需", "不收", "不另收", "免")
+NECESSITY_NEGATORS = ("不需要", "不用", "不必", "无需", "不收", "不另收")
 # Words that hold a negator character but negate nothing that follows them. Rhetorical forms are here
 # too: 这不就是你的问题 asserts the problem is the buyer's.
 NON_NEGATORS = (

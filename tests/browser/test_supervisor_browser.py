@@ -39,6 +39,10 @@ def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browse
     assert first.locator(".bi-flag-fill").count() == 1  # flagged answers come first
     first.click()
     answer = Answer.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
+    # Looking takes no lock; 开始审阅 does, and the screen says until when.
+    assert page.locator('[data-testid="submit-review"]').is_disabled()
+    page.click('[data-testid="start-review"]')
+    expect(page.locator('[data-testid="lock-mine"]')).to_be_visible()
     criterion = answer.auto_result["criteria"][0]
     page.fill(f"input[name=points_{criterion['key']}]", str(criterion["max"]))
     page.fill("textarea[name=comment]", "先说抱歉,再给替代方案。")

@@ -14,13 +14,13 @@ from django.urls import reverse
 from courses import clock
 from courses.models import Module
 from quizzes import services
-from tests.factories import attempt_inputs
+from tests.factories import attempt_inputs, practice_post
 from quizzes.models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
 
 
 def post_model_answer(client, scenario: Scenario):
-    return client.post(scenario.get_absolute_url(), {"reply": scenario.model_answer, "first_keystroke_ms": "2500",
-                                                     "submit_ms": "45000"})
+    return practice_post(client, scenario.get_absolute_url(), {"reply": scenario.model_answer,
+                                                               "first_keystroke_ms": "2500", "submit_ms": "45000"})
 
 
 def test_practice_reply_is_scored_and_explained(bank, people, client_for):
@@ -57,17 +57,17 @@ def test_retry_creates_a_new_answer_and_history(bank, people, client_for):
     client = client_for(people.trainee)
     scenario = Scenario.objects.first()
     post_model_answer(client, scenario)
-    client.post(scenario.get_absolute_url(), {"reply": "不行"})
+    practice_post(client, scenario.get_absolute_url(), {"reply": "不行"})
     assert Answer.objects.filter(user=people.trainee, scenario=scenario).count() == 2
     body = client.get(scenario.get_absolute_url()).content.decode()
     assert body.count("/quizzes/answers/") >= 2
 
 
 def test_question_practice(bank, people, client_for):
-    question = Question.objects.filter(kind="single").first()
+    question = Question.objects.filter(kind="single", certification_only=False).first()
     wrong = next(i for i in range(len(question.choices)) if i not in question.answer)
     client = client_for(people.trainee)
-    client.post(reverse("quizzes:question", args=[question.slug]), {"choice": wrong})
+    practice_post(client, reverse("quizzes:question", args=[question.slug]), {"choice": wrong})
     answer = Answer.objects.get(user=people.trainee)
     assert answer.auto_total == 0 and not answer.auto_passed
     body = client.get(answer.get_absolute_url()).content.decode()
@@ -75,7 +75,7 @@ def test_question_practice(bank, people, client_for):
 
 
 def test_question_without_choice_is_refused(bank, people, client_for):
-    question = Question.objects.first()
+    question = Question.objects.filter(certification_only=False).first()
     response = client_for(people.trainee).post(reverse("quizzes:question", args=[question.slug]), {})
     assert response.status_code == 400 and "请选择答案" in response.content.decode()
 
@@ -169,8 +169,9 @@ def test_draft_autosave_and_resume(bank, people, client_for):
     client = client_for(people.trainee)
     attempt = start_quiz(client)
     answer = attempt.answers.filter(scenario__isnull=False).first()
-    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲,草稿还在"})
-    assert response.json() == {"saved": True}
+    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲,草稿还在",
+                                                                                 "seq": "1"})
+    assert response.json() == {"saved": True, "outcome": "saved"}
     body = client.get(reverse("quizzes:attempt_take", args=[attempt.pk])).content.decode()
     assert "亲,草稿还在" in body
 
@@ -189,12 +190,12 @@ def test_deadline_is_enforced_on_the_server(bank, people, monkeypatch):
     attempt = services.attempt_start(user=people.trainee, mode=Attempt.Mode.CERTIFICATION, items=items,
                                      pass_mark=80, module=module, time_limit=timedelta(minutes=10))
     first, second = attempt.answers.order_by("position")
-    services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee,
+    services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee, seq=1,
                                 inputs={first.pk: services.ReplyInput(reply_text=items[0].model_answer)})
     later = clock.now() + timedelta(minutes=11)
     monkeypatch.setattr(clock, "now", lambda: later)
-    assert not services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee,
-                                           inputs={second.pk: services.ReplyInput(reply_text="迟到的回复")})
+    assert services.attempt_save_draft(attempt_id=attempt.pk, user=people.trainee, seq=2, inputs={
+        second.pk: services.ReplyInput(reply_text="迟到的回复")}) is services.DraftOutcome.CLOSED
     services.attempt_submit(attempt_id=attempt.pk, user=people.trainee,
                             inputs={second.pk: services.ReplyInput(reply_text="迟到的回复")})
     attempt.refresh_from_db()
@@ -290,13 +291,13 @@ def test_rescore_command_reports(bank, people):
 
 def test_nul_characters_are_dropped_before_storage(bank, people, client_for):
     scenario = Scenario.objects.first()
-    client_for(people.trainee).post(scenario.get_absolute_url(), {"reply": "亲\x00,您好,马上帮您查"})
+    practice_post(client_for(people.trainee), scenario.get_absolute_url(), {"reply": "亲\x00,您好,马上帮您查"})
     assert Answer.objects.get().reply_text == "亲,您好,马上帮您查"
 
 
 def test_tampered_timing_is_dropped_not_refused(bank, people, client_for):
     scenario = Scenario.objects.first()
-    response = client_for(people.trainee).post(scenario.get_absolute_url(), {
+    response = practice_post(client_for(people.trainee), scenario.get_absolute_url(), {
         "reply": scenario.model_answer, "first_keystroke_ms": "abc", "submit_ms": "-5"})
     answer = Answer.objects.get()
     assert response.status_code == 302 and answer.first_keystroke_ms is None and answer.submit_ms is None
@@ -306,6 +307,6 @@ def test_oversized_draft_is_refused_not_truncated(bank, people, client_for):
     client = client_for(people.trainee)
     attempt = start_quiz(client)
     answer = attempt.answers.filter(scenario__isnull=False).first()
-    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲" * 2001})
+    response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲" * 2001, "seq": "1"})
     answer.refresh_from_db()
     assert response.status_code == 400 and answer.reply_text == ""

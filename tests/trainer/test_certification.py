@@ -121,7 +121,7 @@ def test_failed_exam_has_no_certificate(open_round, people, client_for):
 def test_answers_after_the_deadline_are_not_accepted(open_round, people, monkeypatch, exam):
     cert = certification_start(trainee=people.trainee, round_=open_round)
     answer = cert.attempt.answers.filter(scenario__isnull=False).select_related("scenario").first()
-    quiz_services.attempt_save_draft(attempt_id=cert.attempt_id, user=people.trainee,
+    quiz_services.attempt_save_draft(attempt_id=cert.attempt_id, user=people.trainee, seq=1,
                                      inputs={answer.pk: quiz_services.ReplyInput(reply_text=answer.scenario.model_answer)})
     late = clock.now() + timedelta(minutes=exam.time_limit_minutes + 1)
     monkeypatch.setattr(clock, "now", lambda: late)

@@ -26,9 +26,18 @@ def answers(content, people):
     return {"good": good, "flagged": flagged, "near": near, "outsider": outsider}
 
 
-def review_data(answer, **points):
+def review_data(answer, token: str = "", **points):
+    """The review form as the page sends it; each call is a new form (its own submit token) unless given one."""
+    import secrets
+
     data = {f"points_{c['key']}": points.get(c["key"], c["earned"]) for c in answer.auto_result["criteria"]}
+    data["submit_token"] = token or secrets.token_urlsafe(8)
     return data
+
+
+def start_review(client, answer):
+    """Press 开始审阅: the step that takes the lock (opening the screen does not)."""
+    return client.post(reverse("trainer:review_lock", args=[answer.pk]), {"op": "take"})
 
 
 def test_queue_is_ordered_by_need_and_scoped_to_teams(answers, people):
@@ -108,7 +117,7 @@ def test_second_supervisor_is_locked_out_while_first_reviews(answers, people, cl
     people.team.supervisors.add(other)
     answer = answers["good"]
     client.force_login(people.supervisor)
-    client.get(reverse("trainer:review_answer", args=[answer.pk]))
+    start_review(client, answer)
     client.force_login(other)
     body = client.get(reverse("trainer:review_answer", args=[answer.pk])).content.decode()
     assert 'data-testid="locked"' in body
@@ -122,20 +131,21 @@ def test_expired_lock_is_taken_over_and_conflict_keeps_the_review(answers, peopl
     answer = answers["good"]
     url = reverse("trainer:review_answer", args=[answer.pk])
     client.force_login(people.supervisor)
-    client.get(url)  # takes the lock, sees no review yet
+    start_review(client, answer)  # takes the lock, sees no review yet
     later = clock.now() + timedelta(minutes=30)
     monkeypatch.setattr(clock, "now", lambda: later)
     client.force_login(other)
-    client.get(url)
+    start_review(client, answer)
     client.post(url, {**review_data(answer), "comment": "第二位主管"})
     assert Review.objects.count() == 1
     # The first supervisor submits on their stale screen: a conflict, their text is kept, nothing saved yet.
     client.force_login(people.supervisor)
-    client.get(url)  # retakes the free lock (the other review released it)
-    response = client.post(url, {**review_data(answer), "comment": "第一位主管的意见", "seen_review_id": ""})
+    start_review(client, answer)  # retakes the free lock (the other review released it)
+    stale_form = review_data(answer)
+    response = client.post(url, {**stale_form, "comment": "第一位主管的意见", "seen_review_id": ""})
     assert response.status_code == 200 and "第一位主管的意见" in response.content.decode()
     assert Review.objects.count() == 1
-    response = client.post(url, {**review_data(answer), "comment": "第一位主管的意见", "seen_review_id": "",
+    response = client.post(url, {**stale_form, "comment": "第一位主管的意见", "seen_review_id": "",
                                  "force": "1"})
     assert response.status_code == 302 and Review.objects.count() == 2
 

@@ -65,6 +65,8 @@ MATRIX = {
     "trainer:trainee_detail": (lambda w: {"trainee_id": w["owner"].pk}, OWN_TEAM_ONLY),
     "trainer:review_queue": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:review_answer": (lambda w: {"answer_id": w["answer"].pk}, OWN_TEAM_ONLY),
+    "trainer:review_lock": (lambda w: {"answer_id": w["answer"].pk},
+                            expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),
     "trainer:agreement": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:certification": (lambda w: {}, expect(sup=403, sup_other=403, admin=403)),
     "trainer:certification_start": (lambda w: {"round_id": w["round"].pk},
@@ -111,7 +113,7 @@ def world(content, people):
     quiz_services.attempt_submit(attempt_id=cert.attempt_id, user=people.trainee, inputs=answers)
     return {
         "owner": people.trainee, "answer": answer, "open_attempt": open_attempt, "round": round_, "cert": cert,
-        "scenario": scenario, "question": Question.objects.first(), "module": Module.objects.first(),
+        "scenario": scenario, "question": Question.objects.filter(certification_only=False).first(), "module": Module.objects.first(),
         "lesson": Lesson.objects.first(),
         "notification": Notification.objects.create(user=people.trainee, message="审阅完成", url=answer.get_absolute_url()),
     }
@@ -149,7 +151,7 @@ def test_role_matrix(world, people, client, name):
 
 POST_ENDPOINTS = ["login", "logout", "set_language", "password_change", "courses:lesson_done", "quizzes:scenario",
                   "quizzes:question", "quizzes:module_quiz_start", "quizzes:attempt_take", "quizzes:attempt_draft",
-                  "trainer:path_assign", "trainer:review_answer", "trainer:certification_start", "trainer:cert_overview"]
+                  "trainer:path_assign", "trainer:review_answer", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview"]
 
 
 @pytest.mark.parametrize("name", POST_ENDPOINTS)

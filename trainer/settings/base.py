@@ -82,27 +82,35 @@ TEMPLATES = [
 ]
 
 
-def database_from_env() -> dict:
-    """DATABASE_URL when given (PostgreSQL for teams), else an SQLite file under var/.
+# What every SQLite database gets, however it is named (SQLITE_PATH or DATABASE_URL=sqlite:///…):
+# WAL mode, IMMEDIATE transactions and a busy timeout, so that concurrent writers queue for the
+# lock instead of failing with "database is locked".
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 
-    SQLite runs in WAL mode with IMMEDIATE transactions and a busy timeout so that concurrent
-    writers queue for the lock instead of failing with "database is locked".
-    """
+
+def database_from_env() -> dict:
+    """DATABASE_URL when given (PostgreSQL for teams), else an SQLite file under var/."""
+    conn_max_age = int(os.environ.get("CONN_MAX_AGE", "60"))
     url = os.environ.get("DATABASE_URL")
     if url:
-        return dj_database_url.parse(url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+        database = dj_database_url.parse(url, conn_max_age=conn_max_age)
+        if database["ENGINE"] != "django.db.backends.sqlite3":
+            return database
+        name = database["NAME"]
+    else:
+        name = os.environ.get("SQLITE_PATH", str(VAR_DIR / "trainer.sqlite3"))
     return {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "trainer.sqlite3")),
+        "NAME": name,
         # Kept open between requests like PostgreSQL's: a new SQLite connection re-reads the schema
         # and starts with a cold page cache, which cost the bigger supervisor pages several ms each.
-        "CONN_MAX_AGE": int(os.environ.get("CONN_MAX_AGE", "60")),
+        "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
+        "OPTIONS": dict(SQLITE_OPTIONS),
     }
 
 

@@ -1,6 +1,7 @@
 """Production overlay: HTTPS everywhere; refuses to start without a real SECRET_KEY."""
 import os
 
+from django.core.checks.security.base import _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
@@ -8,8 +9,13 @@ from .base import env_bool
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
-    raise ImproperlyConfigured("SECRET_KEY must be set to a random value of at least 50 characters.")
+# The same test as `manage.py check --deploy` (security.W009: at least 50 characters, at least 5
+# different ones, not Django's insecure prefix), applied at start-up instead of as a warning.
+if not _check_secret_key(SECRET_KEY) or SECRET_KEY.startswith("dev-only"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is missing or weak (it needs at least 50 characters, at least 5 of them different, "
+        "and must be random). Make one with: python -c \"from django.core.management.utils import "
+        "get_random_secret_key; print(get_random_secret_key())\"")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -19,7 +19,7 @@ class Command(BaseCommand):
             {
                 "slug": s.slug, "title": s.title, "module": s.module.slug, "tags": [t.code for t in s.tags.all()],
                 "difficulty": s.difficulty, "pass_mark": s.pass_mark, "context": s.context, "turns": s.turns,
-                "model_answer": s.model_answer, "is_active": s.is_active,
+                "model_answer": s.model_answer, "is_active": s.is_active, "certification_only": s.certification_only,
                 "rubric": {"version": s.rubric.content_hash, **s.rubric.snapshot},
             }
             for s in scenarios

@@ -52,14 +52,19 @@
     update();
   });
 
-  // Server autosave every 5 seconds while something changed.
+  // Server autosave every 5 seconds while something changed. Each save is numbered after the
+  // newest one the server holds (data-draft-seq), so a save that arrives late never replaces a newer one.
   var form = document.querySelector("form[data-autosave]");
   var status = document.querySelector("[data-testid='autosave-status']");
+  var seq = form ? parseInt(form.getAttribute("data-draft-seq") || "0", 10) || 0 : 0;
   function autosave() {
     if (!form || form.dataset.dirty !== "1" || form.dataset.closed === "1") { return; }
     form.dataset.dirty = "0";
+    var body = new FormData(form);
+    seq += 1;
+    body.append("seq", String(seq));
     fetch(form.getAttribute("data-autosave"), {
-      method: "POST", body: new FormData(form), credentials: "same-origin",
+      method: "POST", body: body, credentials: "same-origin",
       headers: { "X-Requested-With": "fetch" }
     }).then(function (response) {
       if (!status) { return; }

@@ -41,7 +41,7 @@ gen-<n>; run it on an empty or demo database (load content first). Shows progres
     def handle(self, *args, trainees, teams, answers, seed, password, **options):
         if teams < 1 or trainees < teams:
             raise CommandError("Need at least one team and at least as many trainees as teams.")
-        scenarios = list(Scenario.objects.filter(is_active=True).select_related("rubric"))
+        scenarios = list(Scenario.objects.filter(is_active=True, certification_only=False).select_related("rubric"))
         path = OnboardingPath.objects.first()
         exam = CertificationExam.objects.first()
         if not scenarios or path is None or exam is None:
@@ -130,10 +130,11 @@ gen-<n>; run it on an empty or demo database (load content first). Shows progres
                     result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply)
                     attempt.total, attempt.passed = result["total"], result["passed"]
                     results.append(result)
+                    submit_ms = rng.randint(20000, 150000)
                     rows.append(Answer(
                         attempt=attempt, user=trainee, scenario=scenario, reply_text=reply, submitted_at=when,
-                        pass_mark=attempt.pass_mark,
-                        first_keystroke_ms=rng.randint(1500, 20000), submit_ms=rng.randint(20000, 150000),
+                        pass_mark=attempt.pass_mark, served_at=when - timedelta(milliseconds=submit_ms), received_at=when,
+                        first_keystroke_ms=rng.randint(1500, 20000), submit_ms=submit_ms,
                         rubric=scenario.rubric, auto_result=result, auto_total=result["total"],
                         auto_passed=result["passed"], needs_review=result["needs_review"],
                         final_total=result["total"], final_passed=result["passed"]))
