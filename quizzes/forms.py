@@ -130,6 +130,7 @@ class ReplyForm(PracticeTokenMixin, forms.Form):
     reply = reply_field()
     first_keystroke_ms = timing_field()
     submit_ms = timing_field()
+    pasted_chars = timing_field()  # counted by the page; advisory
 
     def __init__(self, *args, item: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -141,7 +142,7 @@ class ReplyForm(PracticeTokenMixin, forms.Form):
     def to_input(self) -> ReplyInput:
         data = self.cleaned_data
         return ReplyInput(reply_text=data["reply"], first_keystroke_ms=data.get("first_keystroke_ms"),
-                          submit_ms=data.get("submit_ms"))
+                          submit_ms=data.get("submit_ms"), pasted_chars=data.get("pasted_chars"))
 
 
 class ChoiceForm(PracticeTokenMixin, forms.Form):
@@ -193,6 +194,8 @@ class AttemptForm(forms.Form):
                 self.initial.setdefault(f"choice_{answer.pk}", initial)
             self.fields[f"first_{answer.pk}"] = timing_field()
             self.fields[f"submit_{answer.pk}"] = timing_field()
+            if answer.scenario_id:
+                self.fields[f"pasted_{answer.pk}"] = timing_field()
             self.initial.setdefault(f"first_{answer.pk}", answer.first_keystroke_ms)
 
     def clean(self):
@@ -220,7 +223,10 @@ class AttemptForm(forms.Form):
         """(answer, main bound field, timing bound fields) per item, in order, for the template."""
         for answer in self.answers:
             main = self[f"reply_{answer.pk}"] if answer.scenario_id else self[f"choice_{answer.pk}"]
-            yield answer, main, (self[f"first_{answer.pk}"], self[f"submit_{answer.pk}"])
+            timing = [self[f"first_{answer.pk}"], self[f"submit_{answer.pk}"]]
+            if answer.scenario_id:
+                timing.append(self[f"pasted_{answer.pk}"])
+            yield answer, main, timing
 
     def to_inputs(self) -> dict[int, ReplyInput]:
         data = self.cleaned_data
@@ -231,6 +237,7 @@ class AttemptForm(forms.Form):
                 selected=_as_tuple(data.get(f"choice_{answer.pk}")),
                 first_keystroke_ms=data.get(f"first_{answer.pk}"),
                 submit_ms=data.get(f"submit_{answer.pk}"),
+                pasted_chars=data.get(f"pasted_{answer.pk}"),
             )
         return inputs
 

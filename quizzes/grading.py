@@ -30,6 +30,14 @@ def score_scenario_reply(
     return result.to_dict()
 
 
+def typing_of(answer: Answer) -> TypingSignals:
+    """How the reply was typed: the server's page-served → reply-received time and the page's paste count."""
+    elapsed = None
+    if answer.served_at and answer.received_at and answer.received_at >= answer.served_at:
+        elapsed = int((answer.received_at - answer.served_at).total_seconds() * 1000)
+    return TypingSignals(elapsed_ms=elapsed, pasted_chars=answer.pasted_chars or 0)
+
+
 def question_is_correct(*, question: Question, selected: list[int]) -> bool:
     return sorted(set(selected)) == sorted(question.answer)
 

@@ -182,6 +182,9 @@ class Answer(models.Model):
     # Timing from the page (advisory): first keystroke and submit, in milliseconds after the question appeared.
     first_keystroke_ms = models.PositiveIntegerField(null=True, blank=True)
     submit_ms = models.PositiveIntegerField(null=True, blank=True)
+    # Characters that arrived by paste, as the page counted them (advisory): it can only add a
+    # "pasted" flag for a supervisor, never raise a score.
+    pasted_chars = models.PositiveIntegerField(null=True, blank=True)
     # The current automatic result (mirrors the newest ScoreRecord) and the final one after review.
     rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     auto_result = models.JSONField(null=True, blank=True)

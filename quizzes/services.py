@@ -33,6 +33,7 @@ class ReplyInput:
     selected: tuple[int, ...] = ()
     first_keystroke_ms: int | None = None
     submit_ms: int | None = None
+    pasted_chars: int | None = None
 
 
 @dataclass
@@ -144,7 +145,8 @@ def answer_score(*, answer: Answer) -> None:
     now = clock.now()
     if answer.scenario_id:
         scenario = answer.scenario
-        result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=answer.reply_text)
+        result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=answer.reply_text,
+                                              typing=grading.typing_of(answer))
         record = _record_score(answer, rubric=scenario.rubric, result=result, when=now)
         answer.save()
         record.save()
@@ -161,6 +163,7 @@ def _apply_input(answer: Answer, data: ReplyInput) -> None:
     answer.selected = sorted(set(data.selected))
     answer.first_keystroke_ms = data.first_keystroke_ms
     answer.submit_ms = data.submit_ms
+    answer.pasted_chars = data.pasted_chars
 
 
 def lock_user(user) -> None:
@@ -410,12 +413,15 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
         chunk = ids[start:start + batch_size]
         with transaction.atomic():
             connection = transaction.get_connection()
-            rows = Answer.objects.filter(pk__in=chunk).values_list("pk", "scenario_id", "reply_text", "reviewed_at")
+            rows = Answer.objects.filter(pk__in=chunk).only(
+                "pk", "scenario_id", "reply_text", "reviewed_at", "served_at", "received_at", "pasted_chars")
             now = connection.ops.adapt_datetimefield_value(clock.now())
             records, updates = [], []
-            for pk, scenario_id, reply, reviewed_at in rows:
+            for row in rows:
+                pk, scenario_id, reply, reviewed_at = row.pk, row.scenario_id, row.reply_text, row.reviewed_at
                 scenario = scenarios[scenario_id]
-                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply)
+                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply,
+                                                      typing=grading.typing_of(row))
                 # Serialised once for both tables: the JSON encoding was a fifth of the time.
                 stored = result_field.get_db_prep_value(result, connection)
                 records.append((pk, scenario.rubric_id, ENGINE_VERSION, stored, result["total"], result["passed"],

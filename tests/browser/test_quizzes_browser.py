@@ -80,3 +80,31 @@ def test_english_interface_reaches_the_page_scripts(page, bank):
     page.goto(scenario.get_absolute_url())
     page.locator("textarea[name=reply]").fill("亲,您好")
     assert page.locator("[data-counter-for]").inner_text() == "4 字"
+
+
+def test_a_pasted_reply_is_counted_by_the_page_and_routed_to_review(page, bank):
+    user_create(username="paster")
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    login(page, "paster")
+    page.click("text=情景练习")
+    page.click(f'[data-testid="scenario-{scenario.slug}"]')
+    area = page.locator("textarea[name=reply]")
+    area.focus()
+    # A real paste event with the model answer on the clipboard, as the browser fires it.
+    page.evaluate(
+        """(text) => {
+            const area = document.querySelector("textarea[name=reply]");
+            const data = new DataTransfer();
+            data.setData("text/plain", text);
+            area.dispatchEvent(new ClipboardEvent("paste", {clipboardData: data, bubbles: true, cancelable: true}));
+            area.value = text;
+            area.dispatchEvent(new Event("input", {bubbles: true}));
+        }""",
+        scenario.model_answer,
+    )
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_url("**/quizzes/answers/**")
+    answer = Answer.objects.get()
+    assert answer.pasted_chars == len("".join(scenario.model_answer.split()))
+    assert "pasted" in {reason["code"] for reason in answer.auto_result["review_reasons"]}
+    assert answer.needs_review and answer.auto_passed  # routed to a supervisor, the score kept

@@ -146,3 +146,26 @@ def test_exam_items_are_timed_from_the_page_the_server_served(bank, people, clie
     services.attempt_submit(attempt_id=attempt.pk, user=people.trainee, inputs=attempt_inputs(attempt))
     for answer in attempt.answers.all():
         assert timedelta(minutes=4) - timedelta(seconds=2) <= answer.received_at - answer.served_at <= timedelta(minutes=4)
+
+
+# -------------------------------------------------------------------------------------- paste and speed (#11)
+
+@pytest.mark.parametrize(("seconds", "pasted", "flagged"), [
+    (95, 0, False),  # typed at a human pace
+    (95, "all", True),  # most of it arrived by paste
+    (2, 0, True),  # faster than anyone types, whatever the page says
+])
+def test_paste_and_impossible_speed_flag_a_reply_without_changing_its_score(
+        bank, people, client_for, monkeypatch, seconds, pasted, flagged):
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    client = client_for(people.trainee)
+    start = clock.now()
+    token = form_token_from(client, scenario.get_absolute_url())
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=seconds))
+    chars = len("".join(scenario.model_answer.split()))
+    client.post(scenario.get_absolute_url(), {"reply": scenario.model_answer, "form_token": token,
+                                              "pasted_chars": str(chars if pasted == "all" else 0)})
+    answer = Answer.objects.get()
+    codes = {reason["code"] for reason in answer.auto_result["review_reasons"]}
+    assert ("pasted" in codes) is flagged
+    assert answer.needs_review is flagged and answer.auto_passed and answer.auto_total >= 85

@@ -24,6 +24,14 @@
       }
       var firstField = form.querySelector("[name='first_keystroke_ms']") ||
         form.querySelector("[name='first_" + area.name.replace("reply_", "") + "']");
+      // Characters that arrive by paste (white space not counted): advisory, the scorer may flag the reply.
+      var pastedField = form.querySelector("[name='pasted_chars']") ||
+        form.querySelector("[name='pasted_" + area.name.replace("reply_", "") + "']");
+      area.addEventListener("paste", function (event) {
+        if (!pastedField || !event.clipboardData) { return; }
+        var pasted = (event.clipboardData.getData("text") || "").replace(/\s/g, "").length;
+        pastedField.value = String((parseInt(pastedField.value || "0", 10) || 0) + pasted);
+      });
       area.addEventListener("input", function () {
         if (firstField && !firstField.value) { firstField.value = elapsed(); }
         if (storeKey && storage) { storage.setItem(storeKey, area.value); }
