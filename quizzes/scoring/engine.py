@@ -638,7 +638,7 @@ def _scan_all(
         spans: list[tuple[int, int, tuple[tuple[int, int], ...]]] = [
             (m.start(), m.end(), ()) for m in unit.regex.finditer(text)
         ]
-        if unit.word_phrases and present:
+        if unit.word_phrases and not present.isdisjoint(unit.word_slots):
             spans += _word_matches(unit, by_clause, present, {(s, e) for s, e, _ in spans})
         contrary = [m.span() for m in unit.contrary.finditer(text)] if unit.contrary is not _NEVER else []
         if contrary:

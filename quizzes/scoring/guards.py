@@ -146,6 +146,14 @@ _INSULT_FIRST = re.compile(
 )
 
 
+def _fold_homophones(letters: str) -> str:
+    """Look-alike spellings of insults as the insult (same length, so positions stay)."""
+    for variant, standard in HOMOPHONES:
+        if variant in letters and len(variant) == len(standard):
+            letters = letters.replace(variant, standard)
+    return letters
+
+
 def _squeezed(text: str) -> tuple[str, list[int]]:
     """Letters only, with the position each came from."""
     keep = [match.start() for match in _LETTER.finditer(text)]
@@ -186,11 +194,11 @@ def guard_hits(text: str, breaks: frozenset[int] = frozenset()) -> list[GuardHit
     # Insults written with spaces, punctuation or look-alike spellings between their letters.
     if _INSULT_FIRST.search(text) is None:
         return hits
+    # Letters only, in one C call; the positions they came from are worked out only when an insult shows.
+    if _INSULT_SQUEEZED.search(_fold_homophones(_NON_LETTER.sub("", text))) is None:
+        return hits
     squeezed, keep = _squeezed(text)
-    folded = squeezed
-    for variant, standard in HOMOPHONES:
-        if variant in folded and len(variant) == len(standard):
-            folded = folded.replace(variant, standard)
+    folded = _fold_homophones(squeezed)
     if folded != text:
         seen = {(h.start, h.end) for h in hits}
         for match in _INSULT_SQUEEZED.finditer(folded):
