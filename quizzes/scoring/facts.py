@@ -13,6 +13,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .text import clause_end, clause_start
+
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NUMBER = r"(?:\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百千万]+(?:点[一二三四五六七八九])?|半)"
@@ -51,6 +53,9 @@ _OFFER_AFTER = re.compile(r".{0,2}(?:红包|优惠券|券|补偿|无门槛)")
 # What holds on every Taobao/Tmall shop whatever the scenario says: 7 days' no-reason returns, the
 # 24/48/72-hour shipping promises. Values of these kinds are known wherever the kind is.
 PLATFORM_VALUES = {"duration": (7.0,), "hours": (24.0, 48.0, 72.0)}
+# A refund goes back the way it came within days, and in full unless the scenario says otherwise.
+REFUND_DAYS_AT_MOST = 15
+_REFUND = re.compile(r"退款|退钱|退回|到账|返还|退还")
 _WHOLE = re.compile(r"全额|全款|全部退")
 # Durations are compared in days so that 两周 and 14天 agree.
 _IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
@@ -177,12 +182,29 @@ def fact_sheet(source: str) -> FactSheet:
     return FactSheet(widened, frozenset(_COURIER.findall(source)))
 
 
+def _about_refund(text: str, quantity: Quantity) -> bool:
+    return _REFUND.search(text, clause_start(text, quantity.start), clause_end(text, quantity.end)) is not None
+
+
+def _breaks_refund_rules(text: str, quantity: Quantity) -> bool:
+    """Where the scenario says nothing of it: a refund that takes longer, or returns less, than the platform's."""
+    if not _about_refund(text, quantity):
+        return False
+    if quantity.kind == "duration":
+        return quantity.value > REFUND_DAYS_AT_MOST
+    return quantity.kind == "percent" and quantity.value < 100
+
+
 def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
     """Facts stated in the reply that the scenario contradicts."""
     found: list[FactMismatch] = []
     for quantity in quantities(text):
         known = sheet.values.get(quantity.kind)
-        if not known or quantity.value in known:
+        if not known:
+            if _breaks_refund_rules(text, quantity):
+                found.append(FactMismatch("refund", quantity.start, quantity.end, text[quantity.start:quantity.end]))
+            continue
+        if quantity.value in known:
             continue
         if _PROMISE_REPLY.match(text, quantity.end):
             continue  # 三天内给您答复: the agent's own promise

@@ -44,6 +44,7 @@ STUFFING_MIN_CHARS = 15
 FRAGMENT_TINY_CHARS = 4
 UNRELATED_MIN_NOUNS = 3
 PADDED_UNRELATED_SHARE = 0.6
+PADDED_MIN_NOUNS = 2
 PADDED_PIECE_CHARS = 10  # padding keeps each piece short: a keyword and a word or two around it
 OFF_TOPIC_FLUENT_CHARS = 15
 OFF_TOPIC_UNRELATED = 0.6  # with at most OFF_TOPIC_MET_SHARE of the covers weight met
@@ -244,7 +245,8 @@ def structure_features(
             unrelated_at.append(word_start)
     unrelated_share = unrelated / nouns if nouns >= UNRELATED_MIN_NOUNS else 0.0
     padded = False
-    if maybe_padded and unrelated_share >= PADDED_UNRELATED_SHARE:
+    # Padding is judged on fewer nouns: a short list of keywords each with a stray word is padding.
+    if maybe_padded and unrelated >= PADDED_MIN_NOUNS and unrelated / nouns >= PADDED_UNRELATED_SHARE:
         with_unrelated = sum(1 for s, e in matched if any(s <= u < e for u in unrelated_at))
         padded = len(matched) >= 3 and with_unrelated / len(matched) >= PADDED_UNRELATED_SHARE
     return StructureFeatures(counted, fragment_share, unrelated_share, padded)

@@ -267,3 +267,16 @@ def test_odd_input_scores_without_error_and_never_passes_unearned(reply):
     assert 0 <= result.total <= 100
     if len(reply) < 10 or set(reply) <= {"不", "?"}:
         assert not result.passed and result.needs_review
+
+
+@pytest.mark.parametrize(("claim", "bad"), [
+    ("退款要等三个月才到账", True),
+    ("退款只退一半", True),
+    ("退款三天内原路到账", False),
+    ("杯子两周内补发", False),  # not about the refund: nothing to compare with
+])
+def test_refund_claims_follow_the_platform_where_the_scenario_is_silent(claim, bad):
+    rubric = Rubric(RUBRIC.criteria, pass_mark=70)  # no declared facts
+    topic = "店铺:木白陶瓷。商品:手绘马克杯,昨天签收。规则:破损可免费补发或退款。\n" + BUYER
+    result = score_reply(GOOD + claim + "。", rubric, LEXICON, buyer_text=BUYER, topic_text=topic)
+    assert ("fact_mismatch" in codes(result)) is bad
