@@ -193,6 +193,11 @@ def reply_segments(*, reply: str, result: dict | None) -> list[Segment]:
         for start, end in criterion.get("evidence", []):
             if 0 <= start < end <= len(reply):
                 marks.append((start, end, kind, criterion["label"]))
+    # What a guard or a check flagged (an insult, a wrong fact, a refusal) is marked too, with its reason.
+    for reason in result.get("review_reasons", []):
+        for start, end in reason.get("evidence", []):
+            if 0 <= start < end <= len(reply):
+                marks.append((start, end, "bad", reason.get("message", "")))
     if not marks:
         return [Segment(reply)]
     # Per character: "bad" wins over "good"; labels are joined so a hover shows every criterion.

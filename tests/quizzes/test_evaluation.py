@@ -90,3 +90,14 @@ def test_the_scorer_keeps_its_figures_on_the_development_set(bank):
     assert figures["gaming_passed"] <= PINNED_GAMING_PASSED_AT_MOST
     assert figures["gaming_flagged"] >= PINNED_GAMING_FLAGGED_AT_LEAST
     assert figures["good_flagged"] <= PINNED_GOOD_FLAGGED_AT_MOST
+
+
+def test_flagged_passages_are_marked_in_the_reply():
+    from quizzes.selectors import reply_segments
+
+    reply = "亲,马上补发,呵呵"
+    result = {"criteria": [{"kind": "covers", "label": "补发", "evidence": [[4, 6]]}],
+              "review_reasons": [{"code": "sarcasm", "message": "讽刺", "evidence": [[7, 9]]}]}
+    segments = reply_segments(reply=reply, result=result)
+    assert [(s.text, s.kind) for s in segments if s.kind] == [("补发", "good"), ("呵呵", "bad")]
+    assert next(s for s in segments if s.text == "呵呵").labels == "讽刺"
