@@ -101,3 +101,18 @@ def test_flagged_passages_are_marked_in_the_reply():
     segments = reply_segments(reply=reply, result=result)
     assert [(s.text, s.kind) for s in segments if s.kind] == [("补发", "good"), ("呵呵", "bad")]
     assert next(s for s in segments if s.text == "呵呵").labels == "讽刺"
+
+
+OWN_SET = Path(__file__).resolve().parent / "graded_replies.jsonl"
+
+
+def test_the_scorer_keeps_its_figures_on_our_own_graded_replies(bank):
+    """40 replies written and graded for this suite, to scenarios the development set does not use."""
+    out = StringIO()
+    call_command("evaluate_scorer", "--set", str(OWN_SET), "--json", stdout=out)
+    figures = json.loads(out.getvalue())
+    assert figures["n"] == 40
+    assert figures["qwk"] >= 0.85 and figures["pass_kappa"] >= 0.9 and figures["spearman"] >= 0.75
+    # One gaming reply still passes: a false claim without numbers (同一个型号、保修也一样).
+    assert figures["gaming_passed"] <= 1 / 15 and figures["gaming_flagged"] >= 0.9
+    assert figures["good_flagged"] == 0
