@@ -114,5 +114,5 @@ def test_the_scorer_keeps_its_figures_on_our_own_graded_replies(bank):
     assert figures["n"] == 40
     assert figures["qwk"] >= 0.85 and figures["pass_kappa"] >= 0.9 and figures["spearman"] >= 0.75
     # One gaming reply still passes: a false claim without numbers (同一个型号、保修也一样).
-    assert figures["gaming_passed"] <= 1 / 15 and figures["gaming_flagged"] >= 0.9
+    assert figures["gaming_passed"] <= 0.07 and figures["gaming_flagged"] >= 0.9
     assert figures["good_flagged"] == 0
