@@ -44,6 +44,9 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("颜色", "色"),
     ("现货", "有货"),
     ("订单", "单子"),
+    ("如果", "假如", "要是", "万一", "假设", "如果说"),
+    ("厂家", "工厂", "厂商", "供应商"),
+    ("告诉您", "跟您说", "和您说", "提醒您"),
     ("今天", "今日", "当天"),
 )
 # Single characters safe as synonyms: they rarely stand inside an unrelated word.
