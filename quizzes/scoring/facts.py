@@ -32,7 +32,7 @@ _UNIT_KINDS: tuple[tuple[str, str], ...] = (
     ("size", r"(?:码)"),
 )
 _QUANTITY = re.compile(
-    r"(?P<pre>[¥￥]|满)?(?P<num>" + _NUMBER + r")(?:[-~到至](?P<high>" + _NUMBER + r"))?"
+    r"(?P<pre>[¥￥]|满)?(?P<num>" + _NUMBER + r")(?:[-~–到至](?P<high>" + _NUMBER + r"))?"
     r"(?P<unit>" + "|".join(f"(?P<{kind}>{unit})" for kind, unit in _UNIT_KINDS) + r")?"
 )
 # A promise about the agent's own speed or a deadline the agent sets: not a fact of the scenario.
@@ -48,6 +48,7 @@ _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")
 _CLOCK_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3]):[0-5]\d(?!\d)")
 _AFTERNOON = re.compile(r"下午|晚上|傍晚|今晚")
+_DAYPART = re.compile(r"上午|早上|凌晨|中午|下午|晚上|傍晚|今晚")
 _OFFER_BEFORE = re.compile(r"补偿|赔|送|返|红包|优惠券|券|补您|补给您|减")
 _OFFER_AFTER = re.compile(r".{0,2}(?:红包|优惠券|券|补偿|无门槛)")
 # What holds on every Taobao/Tmall shop whatever the scenario says: 7 days' no-reason returns, the
@@ -206,6 +207,9 @@ def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
             continue
         if quantity.value in known:
             continue
+        if quantity.kind == "clock" and quantity.value < 12 and quantity.value + 12 in known and not _DAYPART.search(
+                text, max(0, quantity.start - 3), quantity.start):
+            continue  # 三点 without 上午/下午 may well be the scenario's 下午三点
         if _PROMISE_REPLY.match(text, quantity.end):
             continue  # 三天内给您答复: the agent's own promise
         if quantity.kind == "money" and (

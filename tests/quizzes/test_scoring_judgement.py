@@ -280,3 +280,14 @@ def test_refund_claims_follow_the_platform_where_the_scenario_is_silent(claim, b
     topic = "店铺:木白陶瓷。商品:手绘马克杯,昨天签收。规则:破损可免费补发或退款。\n" + BUYER
     result = score_reply(GOOD + claim + "。", rubric, LEXICON, buyer_text=BUYER, topic_text=topic)
     assert ("fact_mismatch" in codes(result)) is bad
+
+
+@pytest.mark.parametrize(("fact", "claim", "bad"), [
+    ("送达:一般 2–3 天", "一般2到3天就到", False),  # an en dash range is a range
+    ("揽件:下午三点", "现在是三点前,来得及", False),  # no daypart said: the scenario's afternoon
+    ("揽件:下午三点", "上午三点已经揽走了", True),
+])
+def test_ranges_and_clock_times_read_as_people_write_them(fact, claim, bad):
+    rubric = Rubric(RUBRIC.criteria, pass_mark=70, facts=(fact,))
+    result = score_reply(GOOD + claim + "。", rubric, LEXICON, buyer_text=BUYER, topic_text=TOPIC)
+    assert ("fact_mismatch" in codes(result)) is bad
