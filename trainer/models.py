@@ -36,6 +36,8 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("团队")
     )
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
+    # Set for a temporary password: every page sends the user to set their own first.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
 
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # what `name` reads, for .only()
 
@@ -235,3 +237,32 @@ def certification_valid_from(*, passed: bool | None, submitted_at, validity_days
     if not passed or submitted_at is None:
         return None
     return timezone.localdate(submitted_at) + timedelta(days=validity_days)
+
+
+class PersonChange(models.Model):
+    """One change a supervisor made to a person (added, moved, hire date, deactivated): who, when, what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新增")
+        TEAM_MOVED = "team_moved", _("调动团队")
+        HIRE_DATE = "hire_date", _("修改入职日期")
+        DEACTIVATED = "deactivated", _("停用")
+        REACTIVATED = "reactivated", _("恢复")
+        CREDENTIALS = "credentials", _("重新发放登录方式")
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes", verbose_name=_("人员"))
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("操作人"))
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    before = models.CharField(_("修改前"), max_length=200, blank=True)
+    after = models.CharField(_("修改后"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "created_at"])]
+        verbose_name = _("人员变更记录")
+        verbose_name_plural = _("人员变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_action_display()}"

@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trainer.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Axes last: it needs the authenticated user and turns lockouts into a response.
@@ -187,5 +188,8 @@ LOGGING = {
 # Content roots: files the load commands read.
 CURRICULUM_ROOT = BASE_DIR / "courses" / "content"
 BANK_ROOT = BASE_DIR / "quizzes" / "content"
+
+# The address people open, for links that leave the site (sign-in links printed by import_trainees, emails).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 BENCH_ENDPOINTS = False  # the floor view for bench/pages.py; only settings.bench turns it on
