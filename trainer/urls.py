@@ -33,6 +33,8 @@ trainer_patterns = (
         path("people/<int:person_id>/", views.person_detail, name="person_detail"),
         path("accounts/welcome/<str:uidb64>/<str:token>/", views.sign_in_link, name="sign_in_link"),
         path("accounts/first-password/", views.first_password, name="first_password"),
+        path("notifications/settings/", views.notification_settings, name="notification_settings"),
+        path("team/settings/<int:team_id>/", views.team_settings, name="team_settings"),
     ],
     "trainer",
 )

@@ -339,7 +339,8 @@ def _row_errors(checked) -> list:
 @supervisor_required
 def people(request: HttpRequest) -> HttpResponse:
     """Everyone in the supervisor's teams, leavers last."""
-    return render(request, "trainer/people/people.html", {"people": people_selectors.people_list(user=request.user)})
+    return render(request, "trainer/people/people.html", {"people": people_selectors.people_list(user=request.user),
+                                                          "teams": selectors.teams_visible_to(user=request.user)})
 
 
 @supervisor_required
@@ -486,3 +487,36 @@ def first_password(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("密码已设置。欢迎加入!"))
         return redirect("home")
     return render(request, "trainer/people/first_password.html", {"form": form}, status=400 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------------------- reminders
+
+from .reminders import services as reminder_services  # noqa: E402
+from .reminders.forms import ReminderSettingsForm, TeamWebhookForm  # noqa: E402
+
+
+@login_required
+def notification_settings(request: HttpRequest) -> HttpResponse:
+    """Each user's own: the email address reminders go to, and whether they go by email at all."""
+    form = ReminderSettingsForm(request.POST or None, initial={
+        "email": request.user.email, "email_reminders": request.user.email_reminders})
+    if request.method == "POST" and form.is_valid():
+        reminder_services.user_reminder_settings_update(user=request.user, email=form.cleaned_data["email"],
+                                                        email_reminders=form.cleaned_data["email_reminders"])
+        messages.success(request, _("通知设置已保存。"))
+        return redirect("trainer:notification_settings")
+    return render(request, "trainer/reminders/settings.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@supervisor_required
+def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team's group robot (WeChat Work or DingTalk), for the team's own supervisors."""
+    team = get_object_or_404(selectors.teams_visible_to(user=request.user), pk=team_id)
+    form = TeamWebhookForm(request.POST or None, initial={"webhook_url": team.webhook_url})
+    if request.method == "POST" and form.is_valid():
+        reminder_services.team_webhook_update(team=team, webhook_url=form.cleaned_data["webhook_url"])
+        messages.success(request, _("“%(team)s”的群机器人已保存。") % {"team": team.name})
+        return redirect("trainer:team_settings", team.pk)
+    return render(request, "trainer/reminders/team_settings.html", {"team": team, "form": form,
+                                                                     "teams": selectors.teams_visible_to(user=request.user)},
+                  status=400 if form.errors else 200)

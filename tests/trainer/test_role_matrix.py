@@ -86,6 +86,8 @@ MATRIX = {
     "trainer:sign_in_link": (lambda w: w["sign_in"], expect(anon=200)),
     # Only someone with a temporary password stays; everyone else goes on to the ordinary form.
     "trainer:first_password": (lambda w: {}, expect(owner=302, peer=302, sup=302, sup_other=302, admin=302)),
+    "trainer:notification_settings": (lambda w: {}, expect()),
+    "trainer:team_settings": (lambda w: {"team_id": w["owner"].team_id}, OWN_TEAM_ONLY),
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin checks staff status itself
 
@@ -175,7 +177,8 @@ def test_role_matrix(world, people, client, name):
 POST_ENDPOINTS = ["login", "logout", "set_language", "password_change", "courses:lesson_done", "quizzes:scenario",
                   "quizzes:question", "quizzes:module_quiz_start", "quizzes:attempt_take", "quizzes:attempt_draft",
                   "trainer:path_assign", "trainer:review_answer", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview",
-                  "trainer:people_import_confirm", "trainer:person_create", "trainer:people_import", "trainer:person_detail"]
+                  "trainer:people_import_confirm", "trainer:person_create", "trainer:people_import", "trainer:person_detail",
+                  "trainer:notification_settings", "trainer:team_settings"]
 
 
 @pytest.mark.parametrize("name", POST_ENDPOINTS)
@@ -185,6 +188,7 @@ def test_every_post_needs_a_csrf_token(world, people, name):
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.trainee if "cert_overview" not in name and "review" not in name
                        and "assign" not in name and "people" not in name and "person" not in name
+                       and "team_settings" not in name
                        else people.supervisor)
     kwargs_for, _expected = MATRIX[name]
     response = client.post(reverse(name, kwargs=kwargs_for(world)), {"reply": "亲,您好"})
