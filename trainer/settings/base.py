@@ -209,16 +209,17 @@ def tasks_from_env(default: str) -> dict:
 TASKS = tasks_from_env("immediate")
 
 
-def mailers_from_env() -> dict:
-    """SMTP when EMAIL_HOST is set (EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
-    EMAIL_USE_SSL); otherwise emails are printed on the console (development)."""
+def mailers_from_env(*, smtp: bool = False) -> dict:
+    """SMTP when EMAIL_HOST is set, or always with `smtp` (production: a local MTA on localhost:25
+    when EMAIL_HOST is not set); otherwise emails are printed on the console (development).
+    Read: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL."""
     host = os.environ.get("EMAIL_HOST")
-    if not host:
+    if not host and not smtp:
         return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
     return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
-        "host": host, "port": int(os.environ.get("EMAIL_PORT", "587")),
+        "host": host or "localhost", "port": int(os.environ.get("EMAIL_PORT", "587" if host else "25")),
         "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-        "use_tls": env_bool("EMAIL_USE_TLS", True), "use_ssl": env_bool("EMAIL_USE_SSL", False), "timeout": 20,
+        "use_tls": env_bool("EMAIL_USE_TLS", bool(host)), "use_ssl": env_bool("EMAIL_USE_SSL", False), "timeout": 20,
     }}}
 
 
