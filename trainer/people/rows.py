@@ -1,6 +1,6 @@
 """The new-hire spreadsheet: its Chinese headers, and reading a CSV or XLSX file into plain rows.
 
-Pure: no models, no database, so the file format is tested without either.
+Pure: no models, no database (the error texts are only marked for translation), so the file format is tested without either.
 """
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from django.utils.translation import gettext_noop
 
 # Column key → header in the template. The first three are required.
 COLUMNS = {"name": "姓名", "username": "用户名", "hire_date": "入职日期", "team": "团队", "path": "带教路径"}
@@ -17,10 +19,10 @@ MAX_ROWS = 500
 MAX_BYTES = 2 * 1024 * 1024
 
 # Error texts the file reader gives; the views translate them (they are msgids), tests assert on them.
-NOT_A_TABLE = "文件无法读取:请上传 CSV 或 XLSX 文件(可先下载模板)。"
-MISSING_HEADERS = "缺少表头:%(headers)s。请使用模板的表头。"
-TOO_MANY_ROWS = "一次最多导入 %(n)d 行。"
-NO_ROWS = "文件里没有数据行。"
+NOT_A_TABLE = gettext_noop("文件无法读取:请上传 CSV 或 XLSX 文件(可先下载模板)。")
+MISSING_HEADERS = gettext_noop("缺少表头:%(headers)s。请使用模板的表头。")
+TOO_MANY_ROWS = gettext_noop("一次最多导入 %(n)d 行。")
+NO_ROWS = gettext_noop("文件里没有数据行。")
 
 
 class SheetError(ValueError):

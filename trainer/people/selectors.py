@@ -8,22 +8,23 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_noop
 
 from ..models import OnboardingPath, PersonChange, Role, Team, User
 from ..selectors import teams_visible_to
 from .rows import RawRow, date_parse
 
 # Row problems (msgids; the preview translates them).
-NAME_MISSING = "缺少姓名"
-USERNAME_MISSING = "缺少用户名"
-USERNAME_INVALID = "用户名只能包含字母、数字和 @ . + - _"
-USERNAME_TAKEN = "用户名“%(username)s”已被使用"
-USERNAME_REPEATED = "用户名“%(username)s”在文件中重复(第 %(line)d 行)"
-DATE_MISSING = "缺少入职日期"
-DATE_INVALID = "入职日期“%(value)s”无法识别,请写成 2026-12-01"
-TEAM_MISSING = "缺少团队"
-TEAM_UNKNOWN = "团队“%(team)s”不存在或不归你管理"
-PATH_UNKNOWN = "带教路径“%(path)s”不存在"
+NAME_MISSING = gettext_noop("缺少姓名")
+USERNAME_MISSING = gettext_noop("缺少用户名")
+USERNAME_INVALID = gettext_noop("用户名只能包含字母、数字和 @ . + - _")
+USERNAME_TAKEN = gettext_noop("用户名“%(username)s”已被使用")
+USERNAME_REPEATED = gettext_noop("用户名“%(username)s”在文件中重复(第 %(line)d 行)")
+DATE_MISSING = gettext_noop("缺少入职日期")
+DATE_INVALID = gettext_noop("入职日期“%(value)s”无法识别,请写成 2026-12-01")
+TEAM_MISSING = gettext_noop("缺少团队")
+TEAM_UNKNOWN = gettext_noop("团队“%(team)s”不存在或不归你管理")
+PATH_UNKNOWN = gettext_noop("带教路径“%(path)s”不存在")
 
 
 def people_visible_to(*, user: User) -> QuerySet[User]:
