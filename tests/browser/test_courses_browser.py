@@ -26,7 +26,7 @@ def test_trainee_reads_lesson_and_marks_it_done(page, curriculum):
     assert page.locator(".chat-turn.chat-agent .bubble").first.is_visible()
     page.click('[data-testid="mark-done"]')
     assert page.locator('[data-testid="lesson-done-badge"]').is_visible()
-    page.click(".breadcrumb >> text=顾客类型")
+    page.click(".breadcrumb >> text=买家类型")
     total = Lesson.objects.filter(module__slug="customer-types").count()
     assert page.locator('[data-testid="module-percent"]').inner_text() == f"{round(100 / total)}%"
     page.goto("/courses/")
