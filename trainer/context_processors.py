@@ -25,6 +25,7 @@ TRAINEE_NAV = (
 SUPERVISOR_NAV = (
     NavItem("home", _("首页"), "house"),
     NavItem("trainer:team_grid", _("团队进度"), "grid-3x3"),
+    NavItem("trainer:people", _("人员"), "people"),
     NavItem("trainer:review_queue", _("审阅队列"), "clipboard-check"),
     NavItem("trainer:agreement", _("评分一致性"), "bar-chart"),
     NavItem("trainer:cert_overview", _("认证管理"), "award"),

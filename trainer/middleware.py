@@ -37,3 +37,23 @@ def axes_username(request: HttpRequest, credentials: dict | None) -> str:
     """The username django-axes records, capped to the length of a real username (150)."""
     value = (credentials or {}).get("username") or request.POST.get("username", "")
     return str(value)[:150]
+
+
+class FirstPasswordMiddleware:
+    """Someone signed in with a temporary password or a one-time link sets their own password
+    before anything else (the pages they still reach: that form, signing out, the language switch)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and getattr(user, "must_change_password", False):
+            from django.conf import settings
+            from django.shortcuts import redirect
+            from django.urls import reverse
+
+            allowed = (reverse("trainer:first_password"), reverse("logout"), reverse("set_language"))
+            if request.path not in allowed and not request.path.startswith(settings.STATIC_URL):
+                return redirect("trainer:first_password")
+        return self.get_response(request)

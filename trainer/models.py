@@ -19,6 +19,8 @@ class Team(models.Model):
         "trainer.User", related_name="supervised_teams", blank=True, verbose_name=_("主管")
     )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    # A WeChat Work (企业微信) or DingTalk (钉钉) group robot: both take the same JSON text message.
+    webhook_url = models.URLField(_("群机器人 Webhook"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -36,6 +38,9 @@ class User(AbstractUser):
         Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members", verbose_name=_("团队")
     )
     hire_date = models.DateField(_("入职日期"), null=True, blank=True)
+    # Set for a temporary password: every page sends the user to set their own first.
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    email_reminders = models.BooleanField(_("邮件提醒"), default=True)
 
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # what `name` reads, for .only()
 
@@ -235,3 +240,69 @@ def certification_valid_from(*, passed: bool | None, submitted_at, validity_days
     if not passed or submitted_at is None:
         return None
     return timezone.localdate(submitted_at) + timedelta(days=validity_days)
+
+
+class PersonChange(models.Model):
+    """One change a supervisor made to a person (added, moved, hire date, deactivated): who, when, what."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("新增")
+        TEAM_MOVED = "team_moved", _("调动团队")
+        HIRE_DATE = "hire_date", _("修改入职日期")
+        DEACTIVATED = "deactivated", _("停用")
+        REACTIVATED = "reactivated", _("恢复")
+        CREDENTIALS = "credentials", _("重新发放登录方式")
+
+    person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes", verbose_name=_("人员"))
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                              verbose_name=_("操作人"))
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    before = models.CharField(_("修改前"), max_length=200, blank=True)
+    after = models.CharField(_("修改后"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["person", "created_at"])]
+        verbose_name = _("人员变更记录")
+        verbose_name_plural = _("人员变更记录")
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_action_display()}"
+
+
+class ReminderSent(models.Model):
+    """That one reminder went out: to a user or a team's group, about one thing, for one day.
+
+    The unique constraints make `send_reminders` idempotent: run twice on a day, it sends nothing twice.
+    """
+
+    class Kind(models.TextChoices):
+        STEP_DUE = "step_due", _("明天到期")
+        OVERDUE = "overdue", _("已逾期")
+        ROUND_OPEN = "round_open", _("认证轮次开放")
+        FLAGGED = "flagged", _("标记待审")
+        TEAM_OVERDUE = "team_overdue", _("学员逾期")
+        EXPIRING = "expiring", _("证书即将到期")
+        TEAM_DIGEST = "team_digest", _("团队群提醒")
+
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("用户"))
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("团队"))
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    subject = models.CharField(_("对象"), max_length=60, blank=True)
+    on_date = models.DateField(_("日期"))
+    created_at = models.DateTimeField(_("发送时间"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "subject", "on_date"], condition=models.Q(user__isnull=False),
+                                    name="reminder_once_per_user_thing_day"),
+            models.UniqueConstraint(fields=["team", "kind", "subject", "on_date"], condition=models.Q(team__isnull=False),
+                                    name="reminder_once_per_team_thing_day"),
+            models.CheckConstraint(condition=models.Q(user__isnull=False) ^ models.Q(team__isnull=False),
+                                   name="reminder_user_or_team"),
+        ]
+        verbose_name = _("已发提醒")
+        verbose_name_plural = _("已发提醒")

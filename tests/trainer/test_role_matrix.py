@@ -76,6 +76,18 @@ MATRIX = {
     "trainer:cert_overview": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:verify_certificate": (lambda w: {"code": w["cert"].verification_code},
                                    expect(anon=200)),
+    "trainer:people": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:person_create": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:people_template": (lambda w: {"fmt": "xlsx"}, SUPERVISOR_ONLY),
+    "trainer:people_import": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:people_import_confirm": (lambda w: {}, expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),
+    "trainer:person_detail": (lambda w: {"person_id": w["owner"].pk}, OWN_TEAM_ONLY),
+    # A new hire's link: anyone holding it sees the "sign in" button (GET never spends it).
+    "trainer:sign_in_link": (lambda w: w["sign_in"], expect(anon=200)),
+    # Only someone with a temporary password stays; everyone else goes on to the ordinary form.
+    "trainer:first_password": (lambda w: {}, expect(owner=302, peer=302, sup=302, sup_other=302, admin=302)),
+    "trainer:notification_settings": (lambda w: {}, expect()),
+    "trainer:team_settings": (lambda w: {"team_id": w["owner"].team_id}, OWN_TEAM_ONLY),
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin checks staff status itself
 
@@ -116,7 +128,20 @@ def world(content, people):
         "scenario": scenario, "question": Question.objects.filter(certification_only=False).first(), "module": Module.objects.first(),
         "lesson": Lesson.objects.first(),
         "notification": Notification.objects.create(user=people.trainee, message="审阅完成", url=answer.get_absolute_url()),
+        "sign_in": _sign_in_kwargs(people),
     }
+
+
+def _sign_in_kwargs(people) -> dict:
+    from datetime import date
+
+    from django.urls import resolve
+
+    from trainer.people.services import person_create
+
+    hire = person_create(actor=people.supervisor, name="新人", username="matrix-new", hire_date=date(2026, 12, 1),
+                         team=people.team)
+    return resolve(hire.sign_in_path).kwargs
 
 
 def role_user(people, role: str):
@@ -151,7 +176,9 @@ def test_role_matrix(world, people, client, name):
 
 POST_ENDPOINTS = ["login", "logout", "set_language", "password_change", "courses:lesson_done", "quizzes:scenario",
                   "quizzes:question", "quizzes:module_quiz_start", "quizzes:attempt_take", "quizzes:attempt_draft",
-                  "trainer:path_assign", "trainer:review_answer", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview"]
+                  "trainer:path_assign", "trainer:review_answer", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview",
+                  "trainer:people_import_confirm", "trainer:person_create", "trainer:people_import", "trainer:person_detail",
+                  "trainer:notification_settings", "trainer:team_settings"]
 
 
 @pytest.mark.parametrize("name", POST_ENDPOINTS)
@@ -160,7 +187,9 @@ def test_every_post_needs_a_csrf_token(world, people, name):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.trainee if "cert_overview" not in name and "review" not in name
-                       and "assign" not in name else people.supervisor)
+                       and "assign" not in name and "people" not in name and "person" not in name
+                       and "team_settings" not in name
+                       else people.supervisor)
     kwargs_for, _expected = MATRIX[name]
     response = client.post(reverse(name, kwargs=kwargs_for(world)), {"reply": "亲,您好"})
     assert response.status_code == 403

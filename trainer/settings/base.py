@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "trainer.middleware.FirstPasswordMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Axes last: it needs the authenticated user and turns lockouts into a response.
@@ -187,5 +189,48 @@ LOGGING = {
 # Content roots: files the load commands read.
 CURRICULUM_ROOT = BASE_DIR / "courses" / "content"
 BANK_ROOT = BASE_DIR / "quizzes" / "content"
+
+# Background work (reminder emails, group-robot messages) goes through Django's Tasks framework.
+# "immediate" runs each task at once, in the request or command (development, tests); "database"
+# stores it for django-tasks-db's worker (`manage.py db_worker`), which production runs beside gunicorn.
+TASK_BACKENDS = {"immediate": "django.tasks.backends.immediate.ImmediateBackend",
+                 "dummy": "django.tasks.backends.dummy.DummyBackend",
+                 "database": "django_tasks_db.DatabaseBackend"}
+
+
+def tasks_from_env(default: str) -> dict:
+    """TASKS from TASKS_BACKEND (immediate, dummy or database)."""
+    name = os.environ.get("TASKS_BACKEND", default)
+    if name not in TASK_BACKENDS:
+        raise ValueError(f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {name!r}")
+    return {"default": {"BACKEND": TASK_BACKENDS[name]}}
+
+
+TASKS = tasks_from_env("immediate")
+
+
+def mailers_from_env(*, smtp: bool = False) -> dict:
+    """SMTP when EMAIL_HOST is set, or always with `smtp` (production: a local MTA on localhost:25
+    when EMAIL_HOST is not set); otherwise emails are printed on the console (development).
+    Read: EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS, EMAIL_USE_SSL."""
+    host = os.environ.get("EMAIL_HOST")
+    if not host and not smtp:
+        return {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    return {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {
+        "host": host or "localhost", "port": int(os.environ.get("EMAIL_PORT", "587" if host else "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""), "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", bool(host)), "use_ssl": env_bool("EMAIL_USE_SSL", False), "timeout": 20,
+    }}}
+
+
+MAILERS = mailers_from_env()
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "客服训练营 <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Group robots the team webhooks may reach: WeChat Work's and DingTalk's, nothing inside our network.
+WEBHOOK_ALLOWED_HOSTS = env_list("WEBHOOK_ALLOWED_HOSTS", "qyapi.weixin.qq.com,oapi.dingtalk.com")
+
+# The address people open, for links that leave the site (sign-in links printed by import_trainees, emails).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 BENCH_ENDPOINTS = False  # the floor view for bench/pages.py; only settings.bench turns it on

@@ -5,7 +5,7 @@ from django.core.checks.security.base import _check_secret_key
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F401,F403
-from .base import env_bool
+from .base import env_bool, mailers_from_env, tasks_from_env
 
 DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -24,3 +24,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Reminders are sent by django-tasks-db's worker: run `manage.py db_worker` beside gunicorn.
+TASKS = tasks_from_env("database")
+MAILERS = mailers_from_env(smtp=True)
