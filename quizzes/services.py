@@ -6,6 +6,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+import multiprocessing
+import os
 from typing import Callable, Iterable
 
 from django.contrib.auth import get_user_model
@@ -18,6 +20,7 @@ from . import grading
 from .bank_files import Bank, parse_bank
 from .models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
 from .scoring import ENGINE_VERSION, rubric_hash, rubric_snapshot
+from .scoring.types import TypingSignals
 
 MODULE_QUIZ_SCENARIOS = 3
 MODULE_QUIZ_QUESTIONS = 5
@@ -395,12 +398,37 @@ def attempt_refresh_total(*, attempt: Attempt) -> None:
         attempt.save(update_fields=["total", "passed"])
 
 
-def answers_rescore(*, batch_size: int = 2000, force: bool = False,
+# What rescore's worker processes score against, by scenario id: filled before they are forked, so
+# every worker has the compiled rubrics and scenario texts without asking the database.
+_RESCORE_SCENARIOS: dict[int, tuple] = {}
+RESCORE_PARALLEL_FROM = 5000  # fewer answers than this are scored in this process
+
+
+def _rescore_result(task: tuple) -> dict:
+    """One answer's new result (runs in a worker process: pure scoring, no database)."""
+    scenario_id, reply, elapsed_ms, pasted_chars = task
+    compiled, buyer_text, topic_text, reference = _RESCORE_SCENARIOS[scenario_id]
+    return compiled.score(reply, buyer_text=buyer_text, topic_text=topic_text, reference=reference,
+                          typing=TypingSignals(elapsed_ms, pasted_chars or 0)).to_dict()
+
+
+def _rescore_pool(workers: int, answers: int):
+    """A pool of forked scoring processes, or None to score here (few answers, one core, no fork)."""
+    if workers < 2 or answers < RESCORE_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    # The workers inherit this process's database connection but never use it, and leave with os._exit
+    # (no close handshake), so the connection stays this process's alone, open transaction included.
+    return multiprocessing.get_context("fork").Pool(workers)
+
+
+def answers_rescore(*, batch_size: int = 2000, force: bool = False, workers: int | None = None,
                     progress: Callable[[int, int], None] | None = None) -> int:
     """Re-score every submitted scenario answer under its scenario's current rubric, keeping old records.
 
     Answers already scored with the current version are skipped (unless `force`), so running it twice
     is cheap. Returns how many answers got a new score. Reviewed answers keep their final score.
+    Scoring is pure and CPU-bound: with many answers it runs in `workers` processes (default: every
+    core), while this process reads and writes the database.
     """
     scenarios = {s.pk: s for s in Scenario.objects.select_related("rubric")}
     candidates = Answer.objects.filter(scenario__isnull=False, submitted_at__isnull=False)
@@ -408,6 +436,20 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
         candidates = candidates.exclude(rubric_id__in=[s.rubric_id for s in scenarios.values()])
     ids = list(candidates.order_by("pk").values_list("pk", flat=True))
     result_field = Answer._meta.get_field("auto_result")
+    _RESCORE_SCENARIOS.clear()
+    _RESCORE_SCENARIOS.update({
+        pk: (grading.compiled_rubric(s.rubric), s.buyer_text, s.topic_text, s.model_answer) for pk, s in scenarios.items()
+    })
+    pool = _rescore_pool(workers if workers is not None else (os.cpu_count() or 1), len(ids))
+    try:
+        return _rescore_batches(ids, scenarios, result_field, batch_size, pool, progress)
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+
+
+def _rescore_batches(ids, scenarios, result_field, batch_size, pool, progress) -> int:
     done = 0
     for start in range(0, len(ids), batch_size):
         chunk = ids[start:start + batch_size]
@@ -417,11 +459,15 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
                 "pk", "scenario_id", "reply_text", "reviewed_at", "served_at", "received_at", "pasted_chars")
             now = connection.ops.adapt_datetimefield_value(clock.now())
             records, updates = [], []
+            rows = list(rows)
+            tasks = []
             for row in rows:
-                pk, scenario_id, reply, reviewed_at = row.pk, row.scenario_id, row.reply_text, row.reviewed_at
-                scenario = scenarios[scenario_id]
-                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply,
-                                                      typing=grading.typing_of(row))
+                typing = grading.typing_of(row)
+                tasks.append((row.scenario_id, row.reply_text, typing.elapsed_ms, typing.pasted_chars))
+            results = pool.map(_rescore_result, tasks, chunksize=100) if pool is not None else map(_rescore_result, tasks)
+            for row, result in zip(rows, results):
+                pk, reviewed_at = row.pk, row.reviewed_at
+                scenario = scenarios[row.scenario_id]
                 # Serialised once for both tables: the JSON encoding was a fifth of the time.
                 stored = result_field.get_db_prep_value(result, connection)
                 records.append((pk, scenario.rubric_id, ENGINE_VERSION, stored, result["total"], result["passed"],

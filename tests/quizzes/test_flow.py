@@ -310,3 +310,17 @@ def test_oversized_draft_is_refused_not_truncated(bank, people, client_for):
     response = client.post(reverse("quizzes:attempt_draft", args=[attempt.pk]), {f"reply_{answer.pk}": "亲" * 2001, "seq": "1"})
     answer.refresh_from_db()
     assert response.status_code == 400 and answer.reply_text == ""
+
+
+def test_rescore_in_worker_processes_gives_the_results_of_scoring_here(bank, people, monkeypatch):
+    scenarios = list(Scenario.objects.filter(certification_only=False).order_by("slug")[:3])
+    replies = [s.model_answer for s in scenarios] + ["不行", "亲,稍等我查一下", scenarios[0].model_answer[:20]]
+    for i, reply in enumerate(replies):
+        services.practice_answer_submit(user=people.trainee, scenario=scenarios[i % 3],
+                                        data=services.ReplyInput(reply_text=reply))
+    monkeypatch.setattr(services, "RESCORE_PARALLEL_FROM", 1)  # a pool even for six answers
+    assert services.answers_rescore(force=True, workers=2) == len(replies)
+    parallel = {a.pk: a.auto_result for a in Answer.objects.all()}
+    assert services.answers_rescore(force=True, workers=1) == len(replies)
+    serial = {a.pk: a.auto_result for a in Answer.objects.all()}
+    assert parallel == serial and len(parallel) == len(replies)
