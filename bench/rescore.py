@@ -5,7 +5,8 @@
 
 Uses the 1,000-trainee database that bench/pages.py builds (building it the same way if it is
 missing) and re-scores a throw-away copy of it, so the cached database is never changed. Prints
-the wall time and answers per second; the goal is 100,000 answers in at most 30 s on one core.
+the wall time and answers per second; the goal (issue #11) is 100,000 answers in at most 60 s on SQLite,
+with scoring in one worker process per core (quizzes.services.answers_rescore).
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from pages import ROOT, build, env_for
 
-GOAL_SECONDS_PER_100K = 30.0
+GOAL_SECONDS_PER_100K = 60.0
 
 
 def main() -> int:
