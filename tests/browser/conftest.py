@@ -62,6 +62,21 @@ def page(browser, live_server):
     assert page.external_requests == [], f"requests left the machine: {page.external_requests}"
 
 
+@pytest.fixture
+def demo(transactional_db):
+    """The shipped course, bank and onboarding path, and the demo team (the supervisor zhuguan)."""
+    from django.core.management import call_command
+
+    from courses.services import curriculum_load
+    from quizzes.services import bank_apply, bank_parse
+    from trainer.services import onboarding_load
+
+    curriculum_load(root=REAL_CONTENT / "courses" / "content")
+    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
+    onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
+    call_command("create_demo_team", stdout=open("/dev/null", "w"))
+
+
 def login(page, username: str, password: str = "test-pass-123") -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=username]", username)

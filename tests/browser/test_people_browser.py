@@ -9,23 +9,11 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from courses import clock
-from courses.services import curriculum_load
-from quizzes.services import bank_apply, bank_parse
-from tests.browser.conftest import REAL_CONTENT, login
+from tests.browser.conftest import login
 from tests.trainer.test_people_rows import xlsx_bytes
 from tests.trainer.test_reminders import Robot
 from trainer.demo import DEMO_TEAM_NAME
 from trainer.models import Notification, OnboardingPath, Team, User
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from trainer.services import onboarding_load
-
-    curriculum_load(root=REAL_CONTENT / "courses" / "content")
-    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
-    onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
-    call_command("create_demo_team", stdout=open("/dev/null", "w"))
 
 
 @pytest.fixture

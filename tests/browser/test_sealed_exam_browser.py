@@ -4,24 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from courses.services import curriculum_load
-from quizzes.services import bank_apply, bank_parse
-from tests.browser.conftest import REAL_CONTENT, fill_attempt_page, login
+from tests.browser.conftest import fill_attempt_page, login
 from trainer.models import CertificationAttempt
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from trainer.services import onboarding_load
-
-    curriculum_load(root=REAL_CONTENT / "courses" / "content")
-    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
-    onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
-    call_command("create_demo_team", stdout=open("/dev/null", "w"))
 
 
 def test_running_exam_is_sealed_and_the_result_shows_only_what_it_allows(page, demo):

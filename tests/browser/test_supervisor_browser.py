@@ -1,25 +1,11 @@
 """Supervisor review and certification, walked in a real browser."""
 from __future__ import annotations
 
-import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from courses.services import curriculum_load
 from quizzes.models import Answer, Review
-from quizzes.services import bank_apply, bank_parse
-from tests.browser.conftest import REAL_CONTENT, fill_attempt_page, login
+from tests.browser.conftest import fill_attempt_page, login
 from trainer.models import CertificationAttempt
-
-
-@pytest.fixture
-def demo(transactional_db):
-    from trainer.services import onboarding_load
-
-    curriculum_load(root=REAL_CONTENT / "courses" / "content")
-    bank_apply(bank=bank_parse(root=REAL_CONTENT / "quizzes" / "content"))
-    onboarding_load(path=REAL_CONTENT / "trainer" / "content" / "onboarding.toml")
-    call_command("create_demo_team", stdout=open("/dev/null", "w"))
 
 
 def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browser, live_server):
