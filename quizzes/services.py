@@ -20,7 +20,7 @@ from . import grading
 from .bank_files import Bank, parse_bank
 from .models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
 from .scoring import ENGINE_VERSION, rubric_hash, rubric_snapshot
-from .scoring.types import TypingSignals
+from .scoring import batch
 
 MODULE_QUIZ_SCENARIOS = 3
 MODULE_QUIZ_QUESTIONS = 5
@@ -398,27 +398,16 @@ def attempt_refresh_total(*, attempt: Attempt) -> None:
         attempt.save(update_fields=["total", "passed"])
 
 
-# What rescore's worker processes score against, by scenario id: filled before they are forked, so
-# every worker has the compiled rubrics and scenario texts without asking the database.
-_RESCORE_SCENARIOS: dict[int, tuple] = {}
 RESCORE_PARALLEL_FROM = 5000  # fewer answers than this are scored in this process
 
 
-def _rescore_result(task: tuple) -> dict:
-    """One answer's new result (runs in a worker process: pure scoring, no database)."""
-    scenario_id, reply, elapsed_ms, pasted_chars = task
-    compiled, buyer_text, topic_text, reference = _RESCORE_SCENARIOS[scenario_id]
-    return compiled.score(reply, buyer_text=buyer_text, topic_text=topic_text, reference=reference,
-                          typing=TypingSignals(elapsed_ms, pasted_chars or 0)).to_dict()
-
-
-def _rescore_pool(workers: int, answers: int):
-    """A pool of forked scoring processes, or None to score here (few answers, one core, no fork)."""
-    if workers < 2 or answers < RESCORE_PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+def _rescore_pool(workers: int, answers: int, scenarios: dict):
+    """A pool of spawned scoring processes (see quizzes.scoring.batch), or None to score here."""
+    payload = {pk: (s.rubric.snapshot, s.buyer_text, s.topic_text, s.model_answer) for pk, s in scenarios.items()}
+    if workers < 2 or answers < RESCORE_PARALLEL_FROM:
+        batch.init_worker(payload)  # score here, with the same code the workers run
         return None
-    # The workers inherit this process's database connection but never use it, and leave with os._exit
-    # (no close handshake), so the connection stays this process's alone, open transaction included.
-    return multiprocessing.get_context("fork").Pool(workers)
+    return multiprocessing.get_context("spawn").Pool(workers, initializer=batch.init_worker, initargs=(payload,))
 
 
 def answers_rescore(*, batch_size: int = 2000, force: bool = False, workers: int | None = None,
@@ -436,11 +425,7 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False, workers: int
         candidates = candidates.exclude(rubric_id__in=[s.rubric_id for s in scenarios.values()])
     ids = list(candidates.order_by("pk").values_list("pk", flat=True))
     result_field = Answer._meta.get_field("auto_result")
-    _RESCORE_SCENARIOS.clear()
-    _RESCORE_SCENARIOS.update({
-        pk: (grading.compiled_rubric(s.rubric), s.buyer_text, s.topic_text, s.model_answer) for pk, s in scenarios.items()
-    })
-    pool = _rescore_pool(workers if workers is not None else (os.cpu_count() or 1), len(ids))
+    pool = _rescore_pool(workers if workers is not None else (os.cpu_count() or 1), len(ids), scenarios)
     try:
         return _rescore_batches(ids, scenarios, result_field, batch_size, pool, progress)
     finally:
@@ -464,7 +449,7 @@ def _rescore_batches(ids, scenarios, result_field, batch_size, pool, progress) -
             for row in rows:
                 typing = grading.typing_of(row)
                 tasks.append((row.scenario_id, row.reply_text, typing.elapsed_ms, typing.pasted_chars))
-            results = pool.map(_rescore_result, tasks, chunksize=100) if pool is not None else map(_rescore_result, tasks)
+            results = pool.map(batch.score_task, tasks, chunksize=100) if pool is not None else map(batch.score_task, tasks)
             for row, result in zip(rows, results):
                 pk, reviewed_at = row.pk, row.reviewed_at
                 scenario = scenarios[row.scenario_id]
