@@ -141,6 +141,9 @@ class Attempt(models.Model):
             # Open timed attempts by deadline: what the expiry sweep reads on every page that shows results.
             models.Index(fields=["deadline"], condition=models.Q(status="in_progress", deadline__isnull=False),
                          name="attempt_open_deadline"),
+            # Expired attempts not scored yet (closed by a migration): the sweep's second read.
+            models.Index(fields=["id"], condition=models.Q(status="expired", total__isnull=True),
+                         name="attempt_expired_unscored"),
         ]
         constraints = [
             models.UniqueConstraint(
