@@ -37,5 +37,22 @@ def assigned(content, people):
     return OnboardingPath.objects.get()
 
 
+@pytest.fixture
+def exam(content):
+    from trainer.models import CertificationExam
+
+    return CertificationExam.objects.get()
+
+
+@pytest.fixture
+def open_round(exam, people):
+    """A certification round of the shipped exam for the test team, open since yesterday for a week."""
+    from trainer.models import CertificationRound
+
+    today = clock.today()
+    return CertificationRound.objects.create(exam=exam, team=people.team, title="本月认证",
+                                             opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=5))
+
+
 def submit_reply(user, scenario, text: str):
     return practice_answer_submit(user=user, scenario=scenario, data=ReplyInput(reply_text=text))

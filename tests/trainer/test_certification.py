@@ -13,7 +13,7 @@ from quizzes import services as quiz_services
 from quizzes.models import Attempt
 from tests.factories import attempt_inputs
 from trainer.certification import band_for
-from trainer.models import CertificationExam, CertificationRound
+from trainer.models import CertificationRound
 from trainer.services import certification_start, rounds_create_monthly
 
 
@@ -21,18 +21,6 @@ from trainer.services import certification_start, rounds_create_monthly
                                                 (95, 1.5), (100, 1.5)])
 def test_bands_from_the_material(score, coefficient):
     assert band_for(score).coefficient == coefficient
-
-
-@pytest.fixture
-def exam(content):
-    return CertificationExam.objects.get()
-
-
-@pytest.fixture
-def open_round(exam, people):
-    today = clock.today()
-    return CertificationRound.objects.create(exam=exam, team=people.team, title="本月认证",
-                                             opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=5))
 
 
 def sit(trainee, round_, *, good: bool, rng_seed: int = 1):

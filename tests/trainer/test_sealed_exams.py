@@ -14,20 +14,8 @@ from courses import clock
 from quizzes import services as quiz_services
 from quizzes.models import Answer, Attempt, Question, Scenario
 from tests.factories import attempt_inputs
-from trainer.models import CertificationAttempt, CertificationExam, CertificationRound
+from trainer.models import CertificationAttempt, CertificationRound
 from trainer.services import certification_start, customer_types
-
-
-@pytest.fixture
-def exam(content):
-    return CertificationExam.objects.get()
-
-
-@pytest.fixture
-def open_round(exam, people):
-    today = clock.today()
-    return CertificationRound.objects.create(exam=exam, team=people.team, title="本月认证",
-                                             opens_on=today - timedelta(days=1), closes_on=today + timedelta(days=5))
 
 
 def answer_ids_in_exam_form(client, attempt) -> list[int]:
