@@ -222,11 +222,11 @@ class CertificationAttempt(models.Model):
 def certification_valid_until(attempt: "CertificationAttempt"):
     """The last day a passed certification counts; None when it did not pass or is not finished."""
     quiz = attempt.attempt
-    return certification_valid_from(passed=quiz.passed, submitted_at=quiz.submitted_at,
+    return certification_valid_until_date(passed=quiz.passed, submitted_at=quiz.submitted_at,
                                     validity_days=attempt.exam.validity_days)
 
 
-def certification_valid_from(*, passed: bool | None, submitted_at, validity_days: int):
+def certification_valid_until_date(*, passed: bool | None, submitted_at, validity_days: int):
     """certification_valid_until from the plain values (for lists read as tuples)."""
     from datetime import timedelta
 

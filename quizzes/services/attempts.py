@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from courses import clock
 from courses.models import Module
+from courses.text import without_nul
 
 from .. import grading
 from ..models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
@@ -35,7 +36,7 @@ class ReplyInput:
 
 def clean_reply_text(text: str) -> str:
     """Stored as typed, minus NUL characters (PostgreSQL refuses them) and capped in length."""
-    return text.replace("\x00", "")[:MAX_REPLY_CHARS]
+    return without_nul(text)[:MAX_REPLY_CHARS]
 
 
 def _record_score(answer: Answer, *, rubric: RubricVersion, result: dict, when) -> ScoreRecord:

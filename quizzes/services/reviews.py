@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 
 from courses import clock
+from courses.text import without_nul
 
 from ..models import Answer
 from .attempts import attempt_refresh_total
@@ -114,7 +115,7 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
     final_total = round(100 * sum(r["final_earned"] for r in rows) / total_max)
     now = clock.now()
     review = Review.objects.create(
-        answer=answer, reviewer=reviewer, created_at=now, comment=comment.replace("\x00", "")[:4000],
+        answer=answer, reviewer=reviewer, created_at=now, comment=without_nul(comment)[:4000],
         criteria=rows, auto_total=answer.auto_total or 0, final_total=final_total,
         final_passed=final_total >= answer.attempt.pass_mark, rubric=answer.rubric, submit_token=submit_token[:64],
     )

@@ -12,7 +12,7 @@ from quizzes.models import Attempt
 from quizzes.services import attempts_close_expired
 
 from ..certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
-from ..models import CertificationAttempt, User, certification_valid_from, certification_valid_until
+from ..models import CertificationAttempt, User, certification_valid_until_date, certification_valid_until
 from .people import trainees_visible_to
 from .progress import quiz_and_certification_attempts
 
@@ -77,7 +77,7 @@ def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, at
     for pk, trainee_id, round_id, total, passed, submitted_at, validity_days in _finished_sittings(attempts):
         if round_id:
             by_trainee.setdefault(trainee_id, []).append((pk, total))
-        valid_until = certification_valid_from(passed=passed, submitted_at=submitted_at, validity_days=validity_days)
+        valid_until = certification_valid_until_date(passed=passed, submitted_at=submitted_at, validity_days=validity_days)
         if valid_until is not None and valid_until >= today and trainee_id not in latest_valid:
             latest_valid[trainee_id] = (valid_until, pk)
     horizon = today + timedelta(days=EXPIRY_WARNING_DAYS)
