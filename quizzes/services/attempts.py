@@ -44,7 +44,8 @@ def _record_score(answer: Answer, *, rubric: RubricVersion, result: dict, when) 
     answer.auto_result = result
     answer.auto_total = result["total"]
     answer.auto_passed = result["passed"]
-    answer.needs_review = result["needs_review"]
+    # A supervisor's score stays final, and a reviewed answer is no longer waiting for review.
+    answer.needs_review = result["needs_review"] and answer.reviewed_at is None
     if answer.reviewed_at is None:
         answer.final_total = result["total"]
         answer.final_passed = result["passed"]
@@ -307,6 +308,12 @@ def attempt_refresh_total(*, attempt: Attempt) -> None:
         attempt.save(update_fields=["total", "passed"])
 
 
+# What a rescore reads and writes of each answer; rows go to the database RESCORE_WRITE_BATCH at a time.
+_RESCORED_READ = ("scenario_id", "reply_text", "reviewed_at", "final_total", "final_passed")
+_RESCORED_FIELDS = ("rubric", "auto_result", "auto_total", "auto_passed", "needs_review", "final_total", "final_passed")
+RESCORE_WRITE_BATCH = 500
+
+
 def answers_rescore(*, batch_size: int = 2000, force: bool = False,
                     progress: Callable[[int, int], None] | None = None) -> int:
     """Re-score every submitted scenario answer under its scenario's current rubric, keeping old records.
@@ -319,39 +326,18 @@ def answers_rescore(*, batch_size: int = 2000, force: bool = False,
     if not force:
         candidates = candidates.exclude(rubric_id__in=[s.rubric_id for s in scenarios.values()])
     ids = list(candidates.order_by("pk").values_list("pk", flat=True))
-    result_field = Answer._meta.get_field("auto_result")
     done = 0
     for start in range(0, len(ids), batch_size):
-        chunk = ids[start:start + batch_size]
-        with transaction.atomic():
-            connection = transaction.get_connection()
-            rows = Answer.objects.filter(pk__in=chunk).values_list("pk", "scenario_id", "reply_text", "reviewed_at")
-            now = connection.ops.adapt_datetimefield_value(clock.now())
-            records, updates = [], []
-            for pk, scenario_id, reply, reviewed_at in rows:
-                scenario = scenarios[scenario_id]
-                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=reply)
-                # Serialised once for both tables: the JSON encoding was a fifth of the time.
-                stored = result_field.get_db_prep_value(result, connection)
-                records.append((pk, scenario.rubric_id, ENGINE_VERSION, stored, result["total"], result["passed"],
-                                result["needs_review"], now))
-                if reviewed_at is None:
-                    updates.append((scenario.rubric_id, stored, result["total"], result["passed"], result["needs_review"],
-                                    result["total"], result["passed"], pk))
-                else:  # a supervisor's score stays final and the answer is no longer waiting for review
-                    updates.append((scenario.rubric_id, stored, result["total"], result["passed"], False, None, None, pk))
-            # Prepared statements run per row (executemany): far faster than bulk_create building
-            # model instances and bulk_update's CASE expressions.
-            quote = connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.executemany(
-                    f"INSERT INTO {quote(ScoreRecord._meta.db_table)} (answer_id, rubric_id, engine_version, result, "
-                    f"total, passed, needs_review, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)", records)
-                cursor.executemany(
-                    f"UPDATE {quote(Answer._meta.db_table)} SET rubric_id = %s, auto_result = %s, auto_total = %s, "
-                    f"auto_passed = %s, needs_review = %s, final_total = COALESCE(%s, final_total), "
-                    f"final_passed = COALESCE(%s, final_passed) WHERE id = %s", updates)
-        done += len(chunk)
+        with transaction.atomic():  # read and written together: a review landing meanwhile is not overwritten
+            answers = list(Answer.objects.filter(pk__in=ids[start:start + batch_size]).only(*_RESCORED_READ))
+            now, records = clock.now(), []
+            for answer in answers:
+                scenario = scenarios[answer.scenario_id]
+                result = grading.score_scenario_reply(scenario=scenario, rubric=scenario.rubric, reply=answer.reply_text)
+                records.append(_record_score(answer, rubric=scenario.rubric, result=result, when=now))
+            ScoreRecord.objects.bulk_create(records, batch_size=RESCORE_WRITE_BATCH)
+            Answer.objects.bulk_update(answers, _RESCORED_FIELDS, batch_size=RESCORE_WRITE_BATCH)
+        done += len(answers)
         if progress:
             progress(done, len(ids))
     return done
