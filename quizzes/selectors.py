@@ -4,8 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.module_loading import import_string
 
 from courses.models import Module
 
@@ -18,35 +20,29 @@ REPLY_TARGET_MS = 60_000              # a complete reply within a minute
 TYPING_TARGET_CPM = 60                # 60 characters a minute
 
 
-def answers_visible_to(*, user) -> QuerySet[Answer]:
-    """A trainee's own answers; a supervisor's teams' answers; everything for admins."""
-    answers = Answer.objects.all()
-    if user.is_platform_admin:
+def visible_users(*, user, listed: bool = False) -> QuerySet:
+    """The users whose work `user` may see, by the project's one rule (settings.QUIZZES_VISIBLE_USERS names
+    it): quizzes asks rather than reading roles and teams itself. `listed` as that rule takes it."""
+    return import_string(settings.QUIZZES_VISIBLE_USERS)(user=user, listed=listed)
+
+
+def answers_visible_to(*, user, listed: bool = False) -> QuerySet[Answer]:
+    """Answers of the users visible_users gives; a trainee's own answers only once their attempt is closed."""
+    # IN (their users) rather than a join through teams: the planner then walks the answer indexes
+    # trainee by trainee, and a trainee in two of the supervisor's teams is not doubled.
+    answers = Answer.objects.filter(user__in=visible_users(user=user, listed=listed).values("pk"))
+    if user.can_supervise:
         return answers
-    if user.is_supervisor:
-        # IN (their trainees) rather than a join through teams: the planner then walks the answer
-        # indexes trainee by trainee, and a trainee in two of the supervisor's teams is not doubled.
-        return answers.filter(user__in=_supervised_user_ids(user))
     # Sealed: nothing of an exam or quiz still being taken (answer ids are in its form) is reachable.
-    return answers.filter(user=user).exclude(attempt__status=Attempt.Status.IN_PROGRESS)
+    return answers.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
 
 
 def reviews_visible_to(*, user) -> QuerySet:
-    """Reviews of the answers answers_visible_to gives the user, joined on the trainee (not IN answers:
+    """Reviews of the answers of the users visible_users gives, joined on the trainee (not IN answers:
     for a supervisor that probed the reviews once per answer of the team, five times slower)."""
     from .models import Review
 
-    if user.is_platform_admin:
-        return Review.objects.all()
-    if user.is_supervisor:
-        return Review.objects.filter(answer__user__in=_supervised_user_ids(user))
-    return Review.objects.filter(answer__user=user)
-
-
-def _supervised_user_ids(user) -> QuerySet:
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(team__supervisors=user).values("pk")
+    return Review.objects.filter(answer__user__in=visible_users(user=user).values("pk"))
 
 
 def _close_expired() -> None:
@@ -71,13 +67,7 @@ def access_answer_by_id(*, user, answer_id: int) -> Answer:
 def access_attempt_by_id(*, user, attempt_id: int) -> Attempt:
     """An attempt the user may see (own; supervisors their teams'; admins all); 404 otherwise."""
     _close_expired()
-    attempts = Attempt.objects.select_related("module", "user")
-    if user.is_platform_admin:
-        pass
-    elif user.is_supervisor:
-        attempts = attempts.filter(user__team__supervisors=user)
-    else:
-        attempts = attempts.filter(user=user)
+    attempts = Attempt.objects.select_related("module", "user").filter(user__in=visible_users(user=user).values("pk"))
     try:
         return attempts.get(pk=attempt_id)
     except Attempt.DoesNotExist:
@@ -281,7 +271,7 @@ def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | 
         conditions["reviewed_at__isnull"] = False
     elif status == REVIEW_STATUS_FLAGGED:
         conditions.update(needs_review=True, reviewed_at__isnull=True)
-    return answers_visible_to(user=user).filter(**conditions)
+    return answers_visible_to(user=user, listed=True).filter(**conditions)
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:

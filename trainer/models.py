@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -217,6 +218,9 @@ class CertificationAttempt(models.Model):
         ]
         verbose_name = _("认证记录")
         verbose_name_plural = _("认证记录")
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainer:certification_result", args=[self.pk])
 
 
 def certification_valid_until(attempt: "CertificationAttempt"):

@@ -96,9 +96,8 @@ def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, at
 def access_certification_by_id(*, user: User, cert_id: int) -> CertificationAttempt:
     """A certification the user may see: own, own teams', or any for admins; 404 otherwise."""
     attempts_close_expired()
-    certs = CertificationAttempt.objects.select_related("attempt", "exam", "trainee", "round")
-    if not user.is_platform_admin:
-        certs = certs.filter(trainee__in=trainees_visible_to(user=user))
+    certs = CertificationAttempt.objects.select_related("attempt", "exam", "trainee", "round").filter(
+        trainee__in=trainees_visible_to(user=user, listed=False))
     try:
         return certs.get(pk=cert_id)
     except CertificationAttempt.DoesNotExist:

@@ -16,14 +16,21 @@ def teams_visible_to(*, user: User) -> QuerySet[Team]:
     return Team.objects.none()
 
 
-def trainees_visible_to(*, user: User) -> QuerySet[User]:
-    """Trainees a user may look at: a supervisor's own teams, everyone for admins, oneself for a trainee."""
-    trainees = User.objects.filter(role=Role.TRAINEE, is_active=True)
+def users_visible_to(*, user: User, listed: bool = True) -> QuerySet[User]:
+    """Who may see whom, the one rule every app asks: admins everyone, a supervisor their teams' members,
+    anyone else themselves. Lists, grids and counts (`listed`) leave inactive users out; opening one
+    person's history by id (listed=False) keeps them, so a supervisor can still read a leaver's record."""
+    users = User.objects.filter(is_active=True) if listed else User.objects.all()
     if user.is_platform_admin:
-        return trainees
+        return users
     if user.is_supervisor:
-        return trainees.filter(team__supervisors=user)
-    return trainees.filter(pk=user.pk)
+        return users.filter(team__supervisors=user)
+    return users.filter(pk=user.pk)
+
+
+def trainees_visible_to(*, user: User, listed: bool = True) -> QuerySet[User]:
+    """The trainees among users_visible_to."""
+    return users_visible_to(user=user, listed=listed).filter(role=Role.TRAINEE)
 
 
 def trainee_choices_for(*, user: User) -> QuerySet[User]:
@@ -33,7 +40,7 @@ def trainee_choices_for(*, user: User) -> QuerySet[User]:
 
 def access_trainee_by_id(*, user: User, trainee_id: int) -> User:
     """The trainee (with team and path) if `user` may see them; 404 otherwise (no hint that the id exists)."""
-    rows = trainees_with_paths(user=user, trainee_id=trainee_id)
+    rows = trainees_with_paths(user=user, trainee_id=trainee_id, listed=False)
     if not rows:
         raise Http404
     return rows[0]
@@ -57,9 +64,10 @@ _TRAINEE_FIELDS = ("username", "display_name", "first_name", "last_name", "hire_
                    "path_assignment__assigned_at", "path_assignment__path__name")
 
 
-def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None) -> list[User]:
+def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None,
+                        listed: bool = True) -> list[User]:
     """Trainees the user may see (of one team, or the one trainee), with team and path, in one query."""
-    trainees = trainees_visible_to(user=user)
+    trainees = trainees_visible_to(user=user, listed=listed)
     if team_id:
         trainees = trainees.filter(team_id=team_id)
     if trainee_id is not None:
