@@ -83,6 +83,11 @@ def access_own_open_attempt(*, user, attempt_id: int) -> Attempt:
         raise Http404
 
 
+def answer_reviews(*, answer: Answer) -> list:
+    """The answer's reviews, newest first, with reviewer and passage comments."""
+    return list(answer.reviews.select_related("reviewer").prefetch_related("comments"))
+
+
 def attempt_answers(*, attempt: Attempt) -> list[Answer]:
     return list(attempt.answers.select_related("scenario", "question", "rubric").order_by("position"))
 

@@ -65,7 +65,7 @@ def answer_detail(request: HttpRequest, answer_id: int) -> HttpResponse:
                                              result=answer.auto_result if disclosure.evidence else None),
         "timing": selectors.timing_feedback(answer=answer),
         "is_own": answer.user_id == request.user.pk,
-        "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments") if hasattr(answer, "reviews") else [],
+        "reviews": selectors.answer_reviews(answer=answer),
     })
 
 

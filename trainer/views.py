@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_re
 from . import exports, selectors, services
 from .certification import band_for
 from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
-from .models import CertificationAttempt, CertificationRound, certification_valid_until
+from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
 REVIEW_QUEUE_PAGE = 25
@@ -158,7 +158,7 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
         lock = review_lock_acquire(answer=answer, user=request.user)
     else:
         lock = quiz_selectors.review_lock_state(answer=answer, user=request.user)
-    reviews = list(answer.reviews.select_related("reviewer").prefetch_related("comments"))  # newest first
+    reviews = quiz_selectors.answer_reviews(answer=answer)  # newest first
     latest = reviews[0] if reviews else None
     criteria = (answer.auto_result or {}).get("criteria", [])
     initial = {"seen_review_id": latest.pk if latest else None}
@@ -238,7 +238,7 @@ def certification(request: HttpRequest) -> HttpResponse:
 @trainee_required
 @require_POST
 def certification_start(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = get_object_or_404(CertificationRound, pk=round_id, team_id=request.user.team_id)
+    round_ = selectors.access_round_by_id(trainee=request.user, round_id=round_id)
     try:
         cert = services.certification_start(trainee=request.user, round_=round_)
     except ValidationError as exc:
@@ -275,8 +275,7 @@ def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
 
 def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate by its code and shows only what the certificate itself says."""
-    cert = CertificationAttempt.objects.select_related("attempt", "exam", "trainee").filter(
-        verification_code=code.upper()[:24]).first()
+    cert = selectors.certification_by_code(code=code)
     valid_until = certification_valid_until(cert) if cert else None
     return render(request, "trainer/verify.html", {
         "cert": cert if valid_until else None, "valid_until": valid_until,
@@ -294,11 +293,8 @@ def cert_overview(request: HttpRequest) -> HttpResponse:
                                                 months=data["months"], window_days=data["window_days"])
         messages.success(request, _("已为“%(team)s”安排 %(n)d 轮认证。") % {"team": data["team"].name, "n": len(rounds)})
         return redirect("trainer:cert_overview")
-    trainee_ids = list(selectors.trainees_visible_to(user=request.user).values_list("pk", flat=True))
     return render(request, "trainer/cert_overview.html", {
-        "form": form, "alerts": selectors.certification_alerts(user=request.user),
-        "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
-        "records": selectors.certification_records(trainee_ids=trainee_ids)[:100],
+        "form": form, **selectors.certification_overview(user=request.user, teams=teams),
     }, status=400 if form.errors else 200)
 
 

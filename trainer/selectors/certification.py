@@ -116,3 +116,29 @@ def open_rounds_for(*, trainee: User):
                                to_attr="mine")))
     return rounds
 
+
+
+def access_round_by_id(*, trainee: User, round_id: int):
+    """A certification round of the trainee's own team, or 404."""
+    from ..models import CertificationRound
+
+    try:
+        return CertificationRound.objects.get(pk=round_id, team_id=trainee.team_id)
+    except CertificationRound.DoesNotExist:
+        raise Http404
+
+
+def certification_by_code(*, code: str) -> CertificationAttempt | None:
+    """The sitting a certificate's verification code names (public: the code is the secret), or None."""
+    return CertificationAttempt.objects.select_related("attempt", "exam", "trainee").filter(
+        verification_code=code.upper()[:24]).first()
+
+
+def certification_overview(*, user: User, teams) -> dict:
+    """The supervisor's certification page: alerts, the teams' rounds, the latest sittings."""
+    from ..models import CertificationRound
+
+    trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
+    return {"alerts": certification_alerts(user=user, trainee_ids=trainee_ids),
+            "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
+            "records": certification_records(trainee_ids=trainee_ids)[:100]}
