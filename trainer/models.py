@@ -1,9 +1,12 @@
 """People: users with a role, teams with supervisors."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -231,11 +234,7 @@ def certification_valid_until(attempt: "CertificationAttempt"):
 
 
 def certification_valid_until_date(*, passed: bool | None, submitted_at, validity_days: int):
-    """certification_valid_until from the plain values (for lists read as tuples)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+    """The valid-until date from the plain values of a sitting (for lists read as tuples)."""
     if not passed or submitted_at is None:
         return None
     return timezone.localdate(submitted_at) + timedelta(days=validity_days)

@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from courses import clock
 from courses.models import Module
@@ -275,8 +276,6 @@ def _attempt_close(attempt: Attempt, inputs: dict[int, ReplyInput]) -> Attempt:
 
 def _expired_attempts():
     now = clock.now()
-    from django.db.models import Q
-
     return Attempt.objects.filter(Q(status=Attempt.Status.IN_PROGRESS, deadline__lt=now)
                                   | Q(status=Attempt.Status.EXPIRED, total__isnull=True))
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from courses import clock
 from courses.text import without_nul
 
-from ..models import Answer
+from ..models import Answer, Review, ReviewComment, ReviewLock
 from .attempts import attempt_refresh_total
 
 REVIEW_LOCK_MINUTES = 10
@@ -31,11 +32,6 @@ def review_lock_acquire(*, answer: Answer, user) -> LockState:
     re-checks the condition after the first one commits). Only when it changes nothing is the lock
     read, or created.
     """
-    from django.db import IntegrityError
-    from django.db.models import Q
-
-    from ..models import ReviewLock
-
     now = clock.now()
     expires = now + timedelta(minutes=REVIEW_LOCK_MINUTES)
     mine = getattr(user, "name", str(user))
@@ -58,8 +54,6 @@ def review_lock_acquire(*, answer: Answer, user) -> LockState:
 
 def review_lock_release(*, answer: Answer, user) -> None:
     """Give the lock up (review submitted or cancelled); someone else's lock is left alone."""
-    from ..models import ReviewLock
-
     ReviewLock.objects.filter(answer=answer, holder=user).delete()
 
 
@@ -95,8 +89,6 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
     `submit_token` comes from the form: the same form sent again (force=1 twice, a double click)
     returns the review it made and makes no second one.
     """
-    from ..models import Review, ReviewComment, ReviewLock
-
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
     answer = Answer.objects.select_for_update(of=("self",)).select_related("rubric", "scenario", "attempt").get(pk=answer_id)
     if submit_token and (done := answer.reviews.filter(submit_token=submit_token).first()) is not None:

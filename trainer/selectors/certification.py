@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from courses import clock
 from quizzes.models import Attempt
 from quizzes.services import attempts_close_expired
 
 from ..certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
-from ..models import CertificationAttempt, User, certification_valid_until_date, certification_valid_until
+from ..models import CertificationAttempt, CertificationRound, User, certification_valid_until_date, certification_valid_until
 from .people import trainees_visible_to
 from .progress import quiz_and_certification_attempts
 
@@ -98,34 +98,22 @@ def access_certification_by_id(*, user: User, cert_id: int) -> CertificationAtte
     attempts_close_expired()
     certs = CertificationAttempt.objects.select_related("attempt", "exam", "trainee", "round").filter(
         trainee__in=trainees_visible_to(user=user, listed=False))
-    try:
-        return certs.get(pk=cert_id)
-    except CertificationAttempt.DoesNotExist:
-        raise Http404
+    return get_object_or_404(certs, pk=cert_id)
 
 
 def open_rounds_for(*, trainee: User):
     """Rounds of the trainee's team open today, each with the trainee's sitting if any."""
-    from ..models import CertificationRound
-
     attempts_close_expired()  # an exam whose time ran out shows its result, not 继续作答
     today = clock.today()
-    rounds = list(CertificationRound.objects.filter(team_id=trainee.team_id, opens_on__lte=today, closes_on__gte=today)
+    return list(CertificationRound.objects.filter(team_id=trainee.team_id, opens_on__lte=today, closes_on__gte=today)
                   .select_related("exam").prefetch_related(
                       Prefetch("attempts", queryset=CertificationAttempt.objects.filter(trainee=trainee).select_related("attempt"),
                                to_attr="mine")))
-    return rounds
-
 
 
 def access_round_by_id(*, trainee: User, round_id: int):
     """A certification round of the trainee's own team, or 404."""
-    from ..models import CertificationRound
-
-    try:
-        return CertificationRound.objects.get(pk=round_id, team_id=trainee.team_id)
-    except CertificationRound.DoesNotExist:
-        raise Http404
+    return get_object_or_404(CertificationRound.objects, pk=round_id, team_id=trainee.team_id)
 
 
 def certification_by_code(*, code: str) -> CertificationAttempt | None:
@@ -136,8 +124,6 @@ def certification_by_code(*, code: str) -> CertificationAttempt | None:
 
 def certification_overview(*, user: User, teams) -> dict:
     """The supervisor's certification page: alerts, the teams' rounds, the latest sittings."""
-    from ..models import CertificationRound
-
     trainee_ids = list(trainees_visible_to(user=user).values_list("pk", flat=True))
     return {"alerts": certification_alerts(user=user, trainee_ids=trainee_ids),
             "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],

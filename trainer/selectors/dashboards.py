@@ -6,6 +6,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from courses import clock
+from quizzes.models import Answer, Review
+from quizzes.selectors import review_queue_head
 
 from ..models import User
 from .certification import certification_alerts, certification_records
@@ -14,8 +16,6 @@ from .progress import progress_for, quiz_and_certification_attempts
 
 def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
     """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
-    from quizzes.models import Answer
-
     return (Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
             .select_related("scenario", "question", "attempt")
             .only("submitted_at", "auto_total", "final_total", "final_passed", "needs_review", "reviewed_at",
@@ -28,8 +28,6 @@ def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> QuerySet:
 
 def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
     """Scenario scores over time (oldest first) for the trainee's chart."""
-    from quizzes.models import Answer
-
     rows = list(Answer.objects.filter(user_id=trainee.pk, scenario__isnull=False, submitted_at__isnull=False)
                 .order_by("-submitted_at").values_list("submitted_at", "final_total", "scenario__title")[:limit])
     shop_time = timezone.get_current_timezone()
@@ -39,8 +37,6 @@ def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
 
 def trainee_dashboard(*, trainee: User) -> dict:
     """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
-    from quizzes.models import Review
-
     own = User.objects.select_related("path_assignment__path").only(
         "hire_date", "path_assignment__assigned_at", "path_assignment__path__name").get(pk=trainee.pk)
     progress = progress_for(trainees=[own])[0]
@@ -57,8 +53,6 @@ def trainee_dashboard(*, trainee: User) -> dict:
 
 
 def supervisor_dashboard(*, user: User) -> dict:
-    from quizzes.selectors import review_queue_head
-
     trainees = trainees_with_paths(user=user)
     attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
     teams: dict[int | None, dict] = {}
@@ -96,8 +90,6 @@ def trainee_detail(*, trainee: User, page_number=None) -> dict:
 
 def results_for_export(*, user: User):
     """Every submitted answer of the trainees the user may see, for the results export."""
-    from quizzes.models import Answer
-
     return (Answer.objects.filter(user__in=trainees_visible_to(user=user), submitted_at__isnull=False)
             .select_related("user", "user__team", "attempt", "scenario__module", "question__module")
             .order_by("user__username", "submitted_at").iterator(chunk_size=2000))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from ..models import Notification, Role, Team, User
 
@@ -53,10 +54,7 @@ def notifications_for(*, user: User, limit: int = 50) -> QuerySet[Notification]:
 
 def access_notification_by_id(*, user: User, notification_id: int) -> Notification:
     """One of the user's own notifications, or 404."""
-    try:
-        return Notification.objects.get(pk=notification_id, user=user)
-    except Notification.DoesNotExist:
-        raise Http404
+    return get_object_or_404(Notification.objects, pk=notification_id, user=user)
 
 
 # What a trainee in a list (grid, supervisor home, exports, trainee detail) shows: name, team, path since when.
