@@ -9,6 +9,7 @@ from django.core import signing
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
+from courses.text import without_nul
 
 from .models import Answer, Question
 from .services import MAX_REPLY_CHARS, ReplyInput
@@ -81,11 +82,11 @@ class ReplyField(forms.CharField):
     """
 
     def to_python(self, value):
-        return super().to_python(value.replace("\x00", "") if isinstance(value, str) else value)
+        return super().to_python(without_nul(value))
 
     def bound_data(self, data, initial):
         """What a re-shown form puts back in the box: the text as kept, without NUL."""
-        return data.replace("\x00", "") if isinstance(data, str) else super().bound_data(data, initial)
+        return without_nul(data) if isinstance(data, str) else super().bound_data(data, initial)
 
 
 class TimingField(forms.IntegerField):
@@ -109,7 +110,7 @@ def reply_field() -> forms.CharField:
 
 def clean_reply(value: str) -> str:
     """Keep the text exactly as typed (spaces included) but refuse an empty or oversized reply."""
-    value = (value or "").replace("\x00", "")
+    value = without_nul(value or "")
     if not value.strip():
         raise forms.ValidationError(ERROR_EMPTY_REPLY, code="empty")
     if len(value) > MAX_REPLY_CHARS:
@@ -233,7 +234,7 @@ class AttemptForm(forms.Form):
         inputs = {}
         for answer in self.answers:
             inputs[answer.pk] = ReplyInput(
-                reply_text=(data.get(f"reply_{answer.pk}") or "").replace("\x00", ""),
+                reply_text=without_nul(data.get(f"reply_{answer.pk}") or ""),
                 selected=_as_tuple(data.get(f"choice_{answer.pk}")),
                 first_keystroke_ms=data.get(f"first_{answer.pk}"),
                 submit_ms=data.get(f"submit_{answer.pk}"),

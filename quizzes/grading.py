@@ -1,29 +1,16 @@
-"""Bridge between stored rubric versions and the pure scoring engine, with a compile cache."""
+"""Bridge between stored rubric versions and the pure scoring engine (whose compile_snapshot caches by content hash)."""
 from __future__ import annotations
 
 from .models import Answer, Question, RubricVersion, Scenario
 from .scoring import compile_snapshot
 from .scoring.types import TypingSignals
 
-# Rubric versions never change once stored, so a compiled rubric can be kept for the process's life.
-_COMPILED: dict[str, object] = {}
-
-
-def compiled_rubric(rubric: RubricVersion):
-    """The compiled form of a rubric version, cached by its content hash."""
-    compiled = _COMPILED.get(rubric.content_hash)
-    if compiled is None:
-        if len(_COMPILED) > 2000:  # bounded: old versions of edited rubrics are rarely scored again
-            _COMPILED.clear()
-        compiled = _COMPILED[rubric.content_hash] = compile_snapshot(rubric.snapshot)
-    return compiled
-
 
 def score_scenario_reply(
     *, scenario: Scenario, rubric: RubricVersion, reply: str, typing: TypingSignals | None = None, explain: bool = False,
 ) -> dict:
     """The engine's result for a reply, as JSON-able data."""
-    result = compiled_rubric(rubric).score(
+    result = compile_snapshot(rubric.snapshot, rubric.content_hash).score(
         reply, buyer_text=scenario.buyer_text, topic_text=scenario.topic_text, reference=scenario.model_answer,
         typing=typing, explain=explain,
     )

@@ -65,7 +65,7 @@ def answer_detail(request: HttpRequest, answer_id: int) -> HttpResponse:
                                              result=answer.auto_result if disclosure.evidence else None),
         "timing": selectors.timing_feedback(answer=answer),
         "is_own": answer.user_id == request.user.pk,
-        "reviews": answer.reviews.select_related("reviewer").prefetch_related("comments") if hasattr(answer, "reviews") else [],
+        "reviews": selectors.answer_reviews(answer=answer),
     })
 
 
@@ -128,7 +128,7 @@ def attempt_result(request: HttpRequest, attempt_id: int) -> HttpResponse:
     if attempt.is_open and attempt.user_id == request.user.pk:
         return redirect("quizzes:attempt_take", attempt.pk)
     if attempt.mode == Attempt.Mode.CERTIFICATION and hasattr(attempt, "certification"):
-        # Certification results (band, certificate) belong to the people side; referenced by URL name only.
-        return redirect("trainer:certification_result", attempt.certification.pk)
+        # Certification results (band, certificate) belong to the people side: its sitting knows its URL.
+        return redirect(attempt.certification.get_absolute_url())
     items = selectors.attempt_result_items(attempt=attempt, user=request.user)
     return render(request, "quizzes/attempt_result.html", {"attempt": attempt, "items": items})

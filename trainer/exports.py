@@ -11,6 +11,8 @@ from django.utils import timezone
 
 from .selectors import TraineeProgress
 
+EXPORT_FORMATS = {"csv", "xlsx"}  # the suffixes export URLs accept
+
 STATUS_LABELS = {
     "not_started": "未开始", "in_progress": "进行中", "passed": "已通过", "failed": "未通过", "overdue": "已逾期",
 }

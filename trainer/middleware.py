@@ -5,13 +5,15 @@ from typing import Callable
 
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from courses.text import without_nul
+
 
 def _without_nul(data: QueryDict) -> QueryDict:
-    if not any("\x00" in key or any("\x00" in v for v in values) for key, values in data.lists()):
-        return data
     clean = QueryDict(mutable=True)
     for key, values in data.lists():
-        clean.setlist(key.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+        clean.setlist(without_nul(key), [without_nul(v) for v in values])
+    if clean == data:
+        return data
     clean._mutable = False
     return clean
 

@@ -1,8 +1,12 @@
 """People: users with a role, teams with supervisors."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -223,20 +227,19 @@ class CertificationAttempt(models.Model):
         verbose_name = _("认证记录")
         verbose_name_plural = _("认证记录")
 
+    def get_absolute_url(self) -> str:
+        return reverse("trainer:certification_result", args=[self.pk])
+
 
 def certification_valid_until(attempt: "CertificationAttempt"):
     """The last day a passed certification counts; None when it did not pass or is not finished."""
     quiz = attempt.attempt
-    return certification_valid_from(passed=quiz.passed, submitted_at=quiz.submitted_at,
+    return certification_valid_until_date(passed=quiz.passed, submitted_at=quiz.submitted_at,
                                     validity_days=attempt.exam.validity_days)
 
 
-def certification_valid_from(*, passed: bool | None, submitted_at, validity_days: int):
-    """certification_valid_until from the plain values (for lists read as tuples)."""
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def certification_valid_until_date(*, passed: bool | None, submitted_at, validity_days: int):
+    """The valid-until date from the plain values of a sitting (for lists read as tuples)."""
     if not passed or submitted_at is None:
         return None
     return timezone.localdate(submitted_at) + timedelta(days=validity_days)

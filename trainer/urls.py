@@ -5,6 +5,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .people import views as people_views
+from .reminders import views as reminder_views
 
 trainer_patterns = (
     [
@@ -25,16 +27,16 @@ trainer_patterns = (
         path("certification/<int:cert_id>/certificate/", views.certificate, name="certificate"),
         path("certification/manage/", views.cert_overview, name="cert_overview"),
         path("verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
-        path("people/", views.people, name="people"),
-        path("people/new/", views.person_create, name="person_create"),
-        path("people/template.<str:fmt>", views.people_template, name="people_template"),
-        path("people/import/", views.people_import, name="people_import"),
-        path("people/import/confirm/", views.people_import_confirm, name="people_import_confirm"),
-        path("people/<int:person_id>/", views.person_detail, name="person_detail"),
-        path("accounts/welcome/<str:uidb64>/<str:token>/", views.sign_in_link, name="sign_in_link"),
-        path("accounts/first-password/", views.first_password, name="first_password"),
-        path("notifications/settings/", views.notification_settings, name="notification_settings"),
-        path("team/settings/<int:team_id>/", views.team_settings, name="team_settings"),
+        path("people/", people_views.people, name="people"),
+        path("people/new/", people_views.person_create, name="person_create"),
+        path("people/template.<str:fmt>", people_views.people_template, name="people_template"),
+        path("people/import/", people_views.people_import, name="people_import"),
+        path("people/import/confirm/", people_views.people_import_confirm, name="people_import_confirm"),
+        path("people/<int:person_id>/", people_views.person_detail, name="person_detail"),
+        path("accounts/welcome/<str:uidb64>/<str:token>/", people_views.sign_in_link, name="sign_in_link"),
+        path("accounts/first-password/", people_views.first_password, name="first_password"),
+        path("notifications/settings/", reminder_views.notification_settings, name="notification_settings"),
+        path("team/settings/<int:team_id>/", reminder_views.team_settings, name="team_settings"),
     ],
     "trainer",
 )

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,11 +20,10 @@ from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_re
 from . import exports, selectors, services
 from .certification import band_for
 from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
-from .models import CertificationAttempt, CertificationRound, certification_valid_until
+from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
 REVIEW_QUEUE_PAGE = 25
-EXPORT_FORMATS = {"csv", "xlsx"}
 
 
 @login_required
@@ -74,7 +73,7 @@ def team_grid(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 def team_grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.EXPORT_FORMATS:
         raise Http404
     _form, filters = _grid_filters(request)
     rows, columns = selectors.team_grid(user=request.user, **filters)
@@ -87,7 +86,7 @@ def team_grid_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @supervisor_required
 def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in EXPORT_FORMATS:
+    if fmt not in exports.EXPORT_FORMATS:
         raise Http404
     answers = selectors.results_for_export(user=request.user)
     headers, table = exports.results_table(answers)
@@ -158,7 +157,7 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
         lock = review_lock_acquire(answer=answer, user=request.user)
     else:
         lock = quiz_selectors.review_lock_state(answer=answer, user=request.user)
-    reviews = list(answer.reviews.select_related("reviewer").prefetch_related("comments"))  # newest first
+    reviews = quiz_selectors.answer_reviews(answer=answer)  # newest first
     latest = reviews[0] if reviews else None
     criteria = (answer.auto_result or {}).get("criteria", [])
     initial = {"seen_review_id": latest.pk if latest else None}
@@ -238,7 +237,7 @@ def certification(request: HttpRequest) -> HttpResponse:
 @trainee_required
 @require_POST
 def certification_start(request: HttpRequest, round_id: int) -> HttpResponse:
-    round_ = get_object_or_404(CertificationRound, pk=round_id, team_id=request.user.team_id)
+    round_ = selectors.access_round_by_id(trainee=request.user, round_id=round_id)
     try:
         cert = services.certification_start(trainee=request.user, round_=round_)
     except ValidationError as exc:
@@ -275,8 +274,7 @@ def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
 
 def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate by its code and shows only what the certificate itself says."""
-    cert = CertificationAttempt.objects.select_related("attempt", "exam", "trainee").filter(
-        verification_code=code.upper()[:24]).first()
+    cert = selectors.certification_by_code(code=code)
     valid_until = certification_valid_until(cert) if cert else None
     return render(request, "trainer/verify.html", {
         "cert": cert if valid_until else None, "valid_until": valid_until,
@@ -294,229 +292,11 @@ def cert_overview(request: HttpRequest) -> HttpResponse:
                                                 months=data["months"], window_days=data["window_days"])
         messages.success(request, _("已为“%(team)s”安排 %(n)d 轮认证。") % {"team": data["team"].name, "n": len(rounds)})
         return redirect("trainer:cert_overview")
-    trainee_ids = list(selectors.trainees_visible_to(user=request.user).values_list("pk", flat=True))
     return render(request, "trainer/cert_overview.html", {
-        "form": form, "alerts": selectors.certification_alerts(user=request.user),
-        "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
-        "records": selectors.certification_records(trainee_ids=trainee_ids)[:100],
+        "form": form, **selectors.certification_overview(user=request.user, teams=teams),
     }, status=400 if form.errors else 200)
 
 
 def bench_floor(request: HttpRequest) -> HttpResponse:
     """The minimal page: the base layout with nothing in it (only routed under settings.bench)."""
     return render(request, "base.html", {})
-
-
-# ------------------------------------------------------------------------------------------ people
-
-import secrets  # noqa: E402
-
-from django.contrib.auth import login as auth_login  # noqa: E402
-from django.contrib.auth import update_session_auth_hash  # noqa: E402
-from django.contrib.auth.forms import SetPasswordForm  # noqa: E402
-from django.utils.encoding import force_str  # noqa: E402
-from django.utils.http import urlsafe_base64_decode  # noqa: E402
-
-from .people import rows as people_rows  # noqa: E402
-from .people import selectors as people_selectors  # noqa: E402
-from .people import services as people_services  # noqa: E402
-from .people.forms import (  # noqa: E402
-    PeopleImportConfirmForm, PeopleUploadForm, PersonCreateForm, PersonCredentialsForm, PersonHireDateForm,
-    PersonMoveForm,
-)
-from .models import User  # noqa: E402
-from .people.tokens import sign_in_tokens  # noqa: E402
-
-IMPORT_SESSION_KEY = "people_import"
-
-
-def _row_errors(checked) -> list:
-    """Each checked row with its problems in the interface language."""
-    return [{"row": c.raw, "errors": [_(msg) % params if params else _(msg) for msg, params in c.errors]}
-            for c in checked]
-
-
-@supervisor_required
-def people(request: HttpRequest) -> HttpResponse:
-    """Everyone in the supervisor's teams, leavers last."""
-    return render(request, "trainer/people/people.html", {"people": people_selectors.people_list(user=request.user),
-                                                          "teams": selectors.teams_visible_to(user=request.user)})
-
-
-@supervisor_required
-def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonCreateForm(request.POST or None, teams=selectors.teams_visible_to(user=request.user),
-                            paths=people_selectors.paths_available())
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            hire = people_services.person_create(
-                actor=request.user, name=data["name"], username=data["username"], hire_date=data["hire_date"],
-                team=data["team"], path=data["path"], credentials=data["credentials"])
-        except ValidationError as exc:
-            form.add_error("username", exc)
-        else:  # the link or password is shown once, on this response, never stored in clear
-            return render(request, "trainer/people/created.html", {"hires": [hire]})
-    return render(request, "trainer/people/person_form.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@supervisor_required
-def people_template(request: HttpRequest, fmt: str) -> HttpResponse:
-    """The new-hire spreadsheet with its Chinese headers and one example row."""
-    if fmt not in EXPORT_FORMATS:
-        raise Http404
-    headers, example = list(people_rows.COLUMNS.values()), [list(people_rows.TEMPLATE_EXAMPLE)]
-    if fmt == "xlsx":
-        return exports.xlsx_response("new-hires-template", "新员工", headers, example)
-    return exports.csv_response("new-hires-template", headers, example)
-
-
-@supervisor_required
-def people_import(request: HttpRequest) -> HttpResponse:
-    """Upload → a preview of every row and its problems; only a file without problems can be confirmed."""
-    upload = PeopleUploadForm(request.POST or None, request.FILES or None)
-    context: dict = {"upload": upload}
-    if request.method == "POST" and upload.is_valid():
-        file = upload.cleaned_data["file"]
-        try:
-            raw_rows = people_rows.sheet_read(filename=file.name, data=file.read())
-        except people_rows.SheetError as exc:
-            upload.add_error("file", _(exc.message) % exc.params if exc.params else _(exc.message))
-        else:
-            checked = people_selectors.people_import_check(user=request.user, rows=raw_rows)
-            context["preview"] = _row_errors(checked)
-            context["error_count"] = sum(1 for c in checked if not c.ok)
-            if not context["error_count"]:
-                token = secrets.token_urlsafe(16)
-                request.session[IMPORT_SESSION_KEY] = {"token": token, "rows": [
-                    {"line": r.line, "name": r.name, "username": r.username, "team": r.team, "path": r.path,
-                     "hire_date": f"{c.hire_date:%Y-%m-%d}"} for c in checked for r in [c.raw]]}
-                context["confirm"] = PeopleImportConfirmForm(initial={"token": token})
-    return render(request, "trainer/people/import.html", context, status=400 if upload.errors else 200)
-
-
-@supervisor_required
-@require_POST
-def people_import_confirm(request: HttpRequest) -> HttpResponse:
-    """Save the previewed rows, all or none (they are checked again: someone may have taken a username since)."""
-    form = PeopleImportConfirmForm(request.POST)
-    pending = request.session.get(IMPORT_SESSION_KEY) or {}
-    if not form.is_valid() or form.cleaned_data["token"] != pending.get("token"):
-        messages.error(request, _("导入预览已失效,请重新上传文件。"))
-        return redirect("trainer:people_import")
-    rows = [people_rows.RawRow(**row) for row in pending["rows"]]
-    try:
-        hires = people_services.people_import(actor=request.user, rows=rows, credentials=form.cleaned_data["credentials"])
-    except people_services.ImportRefused as exc:
-        messages.error(request, _("导入文件中有错误,未保存任何一行。"))
-        return render(request, "trainer/people/import.html", {
-            "upload": PeopleUploadForm(), "preview": _row_errors(exc.rows),
-            "error_count": sum(1 for c in exc.rows if not c.ok)}, status=400)
-    del request.session[IMPORT_SESSION_KEY]
-    return render(request, "trainer/people/created.html", {"hires": hires})
-
-
-PERSON_OPS = {"move", "hire_date", "deactivate", "reactivate", "credentials"}
-
-
-@supervisor_required
-def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    """One person: move team, change hire date, deactivate or bring back, new sign-in; and the history."""
-    person = people_selectors.access_person_by_id(user=request.user, person_id=person_id)
-    teams = selectors.teams_visible_to(user=request.user)
-    op = request.POST.get("op") if request.method == "POST" else None
-    if op is not None and op not in PERSON_OPS:
-        return HttpResponse(status=400)
-    forms_ = {
-        "move": PersonMoveForm(request.POST if op == "move" else None, teams=teams, initial={"team": person.team_id}),
-        "hire_date": PersonHireDateForm(request.POST if op == "hire_date" else None, initial={"hire_date": person.hire_date}),
-        "credentials": PersonCredentialsForm(request.POST if op == "credentials" else None),
-    }
-    if op in ("deactivate", "reactivate"):
-        service = people_services.person_deactivate if op == "deactivate" else people_services.person_reactivate
-        service(actor=request.user, person=person)
-        messages.success(request, _("已停用 %(name)s。") % {"name": person.name} if op == "deactivate"
-                         else _("已恢复 %(name)s。") % {"name": person.name})
-        return redirect("trainer:person_detail", person.pk)
-    if op and forms_[op].is_valid():
-        data = forms_[op].cleaned_data
-        if op == "move":
-            people_services.person_move(actor=request.user, person=person, team=data["team"])
-            messages.success(request, _("已调到“%(team)s”。") % {"team": data["team"].name})
-        elif op == "hire_date":
-            people_services.person_hire_date_change(actor=request.user, person=person, hire_date=data["hire_date"])
-            messages.success(request, _("入职日期已改为 %(date)s。") % {"date": f"{data['hire_date']:%Y-%m-%d}"})
-        else:
-            hire = people_services.person_credentials_issue(person=person, kind=data["credentials"], actor=request.user)
-            return render(request, "trainer/people/created.html", {"hires": [hire]})
-        return redirect("trainer:person_detail", person.pk)
-    return render(request, "trainer/people/person_detail.html", {
-        "person": person, "forms": forms_, "changes": people_selectors.person_changes(person=person),
-    }, status=400 if op else 200)
-
-
-def _sign_in_user(uidb64: str, token: str) -> User | None:
-    try:
-        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
-    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
-        return None
-    return user if sign_in_tokens.check_token(user, token) else None
-
-
-def sign_in_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
-    """A new hire's one-time link. Opening it (GET) only asks; the button (POST) signs in, which
-    uses the link up: chat apps open links to preview them, and that must not spend it."""
-    user = _sign_in_user(uidb64, token)
-    if user is None:
-        return render(request, "trainer/people/sign_in_link.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        return redirect("trainer:first_password")
-    return render(request, "trainer/people/sign_in_link.html", {"person": user})
-
-
-@login_required
-def first_password(request: HttpRequest) -> HttpResponse:
-    """Set one's own password after a sign-in link or a temporary password (no old password asked)."""
-    if not request.user.must_change_password:
-        return redirect("password_change")
-    form = SetPasswordForm(request.user, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        people_services.person_password_set(user=request.user, password=form.cleaned_data["new_password1"])
-        update_session_auth_hash(request, request.user)
-        messages.success(request, _("密码已设置。欢迎加入!"))
-        return redirect("home")
-    return render(request, "trainer/people/first_password.html", {"form": form}, status=400 if form.errors else 200)
-
-
-# --------------------------------------------------------------------------------------- reminders
-
-from .reminders import services as reminder_services  # noqa: E402
-from .reminders.forms import ReminderSettingsForm, TeamWebhookForm  # noqa: E402
-
-
-@login_required
-def notification_settings(request: HttpRequest) -> HttpResponse:
-    """Each user's own: the email address reminders go to, and whether they go by email at all."""
-    form = ReminderSettingsForm(request.POST or None, initial={
-        "email": request.user.email, "email_reminders": request.user.email_reminders})
-    if request.method == "POST" and form.is_valid():
-        reminder_services.user_reminder_settings_update(user=request.user, email=form.cleaned_data["email"],
-                                                        email_reminders=form.cleaned_data["email_reminders"])
-        messages.success(request, _("通知设置已保存。"))
-        return redirect("trainer:notification_settings")
-    return render(request, "trainer/reminders/settings.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@supervisor_required
-def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
-    """A team's group robot (WeChat Work or DingTalk), for the team's own supervisors."""
-    team = get_object_or_404(selectors.teams_visible_to(user=request.user), pk=team_id)
-    form = TeamWebhookForm(request.POST or None, initial={"webhook_url": team.webhook_url})
-    if request.method == "POST" and form.is_valid():
-        reminder_services.team_webhook_update(team=team, webhook_url=form.cleaned_data["webhook_url"])
-        messages.success(request, _("“%(team)s”的群机器人已保存。") % {"team": team.name})
-        return redirect("trainer:team_settings", team.pk)
-    return render(request, "trainer/reminders/team_settings.html", {"team": team, "form": form,
-                                                                     "teams": selectors.teams_visible_to(user=request.user)},
-                  status=400 if form.errors else 200)

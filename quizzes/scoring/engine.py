@@ -7,7 +7,6 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import gaming
@@ -741,9 +740,12 @@ def _evidence(norm: Normalised, spans: list[tuple[int, int]]) -> tuple[Span, ...
 _compiled_by_hash: dict[str, CompiledRubric] = {}
 
 
-def compile_snapshot(snapshot: Mapping[str, Any]) -> CompiledRubric:
-    """Compile a snapshot, reusing an earlier compilation of the same content."""
-    key = rubric_hash(snapshot)
+def compile_snapshot(snapshot: Mapping[str, Any], content_hash: str | None = None) -> CompiledRubric:
+    """Compile a snapshot, reusing an earlier compilation of the same content (the one compiled-rubric cache).
+
+    `content_hash` is rubric_hash(snapshot) when the caller has it stored already (a RubricVersion).
+    """
+    key = content_hash or rubric_hash(snapshot)
     compiled = _compiled_by_hash.get(key)
     if compiled is None:
         if len(_compiled_by_hash) > 1024:
@@ -752,16 +754,11 @@ def compile_snapshot(snapshot: Mapping[str, Any]) -> CompiledRubric:
     return compiled
 
 
-@lru_cache(maxsize=512)
-def _compiled_for(rubric: Rubric, lexicon: Lexicon) -> CompiledRubric:
-    return compile_snapshot(rubric_snapshot(rubric, lexicon))
-
-
 def score_reply(
     reply: str, rubric: Rubric, lexicon: Lexicon, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
     typing: TypingSignals | None = None, explain: bool = False,
 ) -> ScoreResult:
     """Score a reply against a rubric with the concepts of a lexicon."""
-    return _compiled_for(rubric, lexicon).score(
+    return compile_snapshot(rubric_snapshot(rubric, lexicon)).score(
         reply, buyer_text=buyer_text, topic_text=topic_text, reference=reference, typing=typing, explain=explain,
     )

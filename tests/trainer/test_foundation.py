@@ -43,6 +43,12 @@ def test_apps_import_only_downward(app):
     assert offenders == []
 
 
+def test_quizzes_names_no_url_of_the_people_side():
+    """Imports are not the only upward arrow: quizzes gets trainer's URLs passed in (get_absolute_url), never by name."""
+    files = [p for p in (ROOT / "quizzes").rglob("*") if p.suffix in {".py", ".html"} and "migrations" not in p.parts]
+    assert [str(p.relative_to(ROOT)) for p in files if "trainer:" in p.read_text(encoding="utf-8")] == []
+
+
 # What the pure scoring engine may import besides the standard library and itself: text libraries only.
 SCORING_TEXT_LIBRARIES = {"opencc", "rjieba"}
 

@@ -8,11 +8,14 @@ from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext_noop
 
-from ..models import OnboardingPath, PersonChange, Role, Team, User
-from ..selectors import teams_visible_to
+from ..models import OnboardingPath, PersonChange, Team, User
+from ..selectors import teams_visible_to, trainees_visible_to
 from .rows import RawRow, date_parse
+from .tokens import sign_in_tokens
 
 # Row problems (msgids; the preview translates them).
 NAME_MISSING = gettext_noop("缺少姓名")
@@ -28,13 +31,11 @@ PATH_UNKNOWN = gettext_noop("带教路径“%(path)s”不存在")
 
 
 def people_visible_to(*, user: User) -> QuerySet[User]:
-    """Trainees of the user's teams, leavers included (the people page lists both); everyone for admins."""
-    people = User.objects.filter(role=Role.TRAINEE)
-    if user.is_platform_admin:
-        return people
-    if user.is_supervisor:
-        return people.filter(team__supervisors=user)
-    return people.none()
+    """The trainees a user manages on the people page, leavers included: those trainees_visible_to shows
+    unlisted, for supervisors and admins only (a trainee sees themselves but manages nobody)."""
+    if not (user.is_supervisor or user.is_platform_admin):
+        return User.objects.none()
+    return trainees_visible_to(user=user, listed=False)
 
 
 def people_list(*, user: User, include_inactive: bool = True) -> list[User]:
@@ -57,6 +58,15 @@ def access_person_by_id(*, user: User, person_id: int) -> User:
 def person_changes(*, person: User, limit: int = 100) -> QuerySet[PersonChange]:
     """A person's change history, newest first, with who made each change."""
     return PersonChange.objects.filter(person=person).select_related("actor").order_by("-created_at", "-id")[:limit]
+
+
+def sign_in_link_user(*, uidb64: str, token: str) -> User | None:
+    """The active user a one-time sign-in link names, if its token is still good; None otherwise."""
+    try:
+        user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))), is_active=True)
+    except (ValueError, TypeError, OverflowError, User.DoesNotExist):
+        return None
+    return user if sign_in_tokens.check_token(user, token) else None
 
 
 def paths_available() -> QuerySet[OnboardingPath]:

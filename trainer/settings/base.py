@@ -119,6 +119,8 @@ def database_from_env() -> dict:
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "trainer.User"
+# Who may see whose answers and attempts: quizzes asks this function (the one rule) instead of reading roles.
+QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,0 +1,6 @@
+"""Reads for the people side, one module per job; every public name is also importable from here."""
+from .certification import *  # noqa: F401,F403
+from .dashboards import *  # noqa: F401,F403
+from .grid import *  # noqa: F401,F403
+from .people import *  # noqa: F401,F403
+from .progress import *  # noqa: F401,F403

@@ -1,0 +1,95 @@
+"""What the home pages, the trainee detail and the results export show."""
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from courses import clock
+from quizzes.models import Answer, Review
+from quizzes.selectors import review_queue_head
+
+from ..models import User
+from .certification import certification_alerts, certification_records
+from .people import trainees_visible_to, trainees_with_paths
+from .progress import progress_for, quiz_and_certification_attempts
+
+def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
+    """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
+    return (Answer.objects.filter(user_id__in=trainee_ids, submitted_at__isnull=False)
+            .select_related("scenario", "question", "attempt")
+            .only("submitted_at", "auto_total", "final_total", "final_passed", "needs_review", "reviewed_at",
+                  "scenario__title", "question__prompt", "attempt__mode"))
+
+
+def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> QuerySet:
+    return _submitted_answers_of(trainee_ids).order_by("-submitted_at")[:limit]
+
+
+def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
+    """Scenario scores over time (oldest first) for the trainee's chart."""
+    rows = list(Answer.objects.filter(user_id=trainee.pk, scenario__isnull=False, submitted_at__isnull=False)
+                .order_by("-submitted_at").values_list("submitted_at", "final_total", "scenario__title")[:limit])
+    shop_time = timezone.get_current_timezone()
+    return [{"t": submitted_at.astimezone(shop_time).strftime("%m-%d %H:%M"), "score": score, "title": title}
+            for submitted_at, score, title in reversed(rows)]
+
+
+def trainee_dashboard(*, trainee: User) -> dict:
+    """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
+    own = User.objects.select_related("path_assignment__path").only(
+        "hire_date", "path_assignment__assigned_at", "path_assignment__path__name").get(pk=trainee.pk)
+    progress = progress_for(trainees=[own])[0]
+    today = clock.today()
+    return {
+        "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
+        "recent": recent_answers(trainee_ids=[trainee.pk], limit=8),
+        "feedback": list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
+                         .only("answer_id", "reviewer_id", "created_at", "comment", "final_total", "answer__scenario_id",
+                               "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
+                         .order_by("-created_at")[:5]),
+        "series": score_series(trainee=trainee),
+    }
+
+
+def supervisor_dashboard(*, user: User) -> dict:
+    trainees = trainees_with_paths(user=user)
+    attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
+    teams: dict[int | None, dict] = {}
+    for row in progress_for(trainees=trainees, attempts=attempts):
+        team = row.trainee.team
+        entry = teams.setdefault(team.pk if team else None, {"team": team, "trainees": 0, "overdue": 0, "percent_sum": 0})
+        entry["trainees"] += 1
+        entry["overdue"] += bool(row.overdue)
+        entry["percent_sum"] += row.percent
+    for entry in teams.values():
+        entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
+    pending, flagged, top_queue = review_queue_head(user=user, n=5)
+    return {
+        "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
+        "pending_reviews": pending, "flagged_reviews": flagged,
+        "top_queue": top_queue, "alerts": certification_alerts(user=user, attempts=attempts),
+    }
+
+
+TRAINEE_DETAIL_ANSWERS = 20  # answers a page of the trainee detail; the full history is also in the export
+
+
+def trainee_detail(*, trainee: User, page_number=None) -> dict:
+    """Everything one trainee did: path status, their answers a page at a time, certifications, chart.
+
+    `trainee` is the user access_trainee_by_id gives (with team and path).
+    """
+    answers = Paginator(_submitted_answers_of([trainee.pk]).order_by("-submitted_at", "-pk"),
+                        TRAINEE_DETAIL_ANSWERS).get_page(page_number)
+    return {
+        "trainee": trainee, "progress": progress_for(trainees=[trainee])[0], "answers": answers,
+        "certifications": certification_records(trainee_ids=[trainee.pk]), "series": score_series(trainee=trainee),
+    }
+
+
+def results_for_export(*, user: User):
+    """Every submitted answer of the trainees the user may see, for the results export."""
+    return (Answer.objects.filter(user__in=trainees_visible_to(user=user), submitted_at__isnull=False)
+            .select_related("user", "user__team", "attempt", "scenario__module", "question__module")
+            .order_by("user__username", "submitted_at").iterator(chunk_size=2000))
