@@ -19,6 +19,9 @@ from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
 from .scoring.agreement import totals_kappa
 from .services import LockState, attempts_close_expired
 
+# Who reads answers as a reviewer (exams still open included): the project's auth backend decides by role.
+REVIEW_PERMISSION = "quizzes.review_answer"
+
 # Targets taught in module 1 (岗位认知与日常工作).
 FIRST_RESPONSE_TARGET_MS = 6_000      # the "golden six seconds"
 REPLY_TARGET_MS = 60_000              # a complete reply within a minute
@@ -36,7 +39,7 @@ def answers_visible_to(*, user, listed: bool = False) -> QuerySet[Answer]:
     # IN (their users) rather than a join through teams: the planner then walks the answer indexes
     # trainee by trainee, and a trainee in two of the supervisor's teams is not doubled.
     answers = Answer.objects.filter(user__in=visible_users(user=user, listed=listed).values("pk"))
-    if user.can_supervise:
+    if user.has_perm(REVIEW_PERMISSION):
         return answers
     # Sealed: nothing of an exam or quiz still being taken (answer ids are in its form) is reachable.
     return answers.exclude(attempt__status=Attempt.Status.IN_PROGRESS)
@@ -86,7 +89,7 @@ def attempt_draft_seq(*, answers: list[Answer]) -> int:
 def answer_disclosure(*, answer: Answer, user) -> Disclosure:
     """What `user` may see of this answer's result (quizzes.disclosure)."""
     item = answer.scenario or answer.question
-    return disclosure_for(mode=answer.attempt.mode, is_open=answer.attempt.is_open, viewer_supervises=user.can_supervise,
+    return disclosure_for(mode=answer.attempt.mode, is_open=answer.attempt.is_open, viewer_supervises=user.has_perm(REVIEW_PERMISSION),
                           certification_item=bool(item and item.certification_only))
 
 

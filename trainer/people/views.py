@@ -158,7 +158,7 @@ def sign_in_link(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if user is None:
         return render(request, "trainer/people/sign_in_link.html", {"invalid": True}, status=404)
     if request.method == "POST":
-        auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        auth_login(request, user, backend="trainer.auth_backends.RoleBackend")
         return redirect("trainer:first_password")
     return render(request, "trainer/people/sign_in_link.html", {"person": user})
 

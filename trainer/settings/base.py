@@ -124,7 +124,7 @@ QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "trainer.auth_backends.RoleBackend",  # ModelBackend plus the permissions each role carries
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
