@@ -131,16 +131,25 @@ class ResultItem:
     answer: Answer
     segments: list
     disclosure: Disclosure
+    verdicts: list = ()  # CriterionVerdict per criterion: the latest review's points are final
+    latest_review: Review | None = None
 
 
 def attempt_result_items(*, attempt: Attempt, user) -> list[ResultItem]:
-    """The attempt's items for its result page, each with its evidence segments and disclosure."""
+    """The attempt's items for its result page, each with its evidence segments, disclosure and the
+    verdicts of its latest review (one query for every item's reviews)."""
     items = []
-    for answer in attempt_answers(attempt=attempt):
+    answers = attempt_answers(attempt=attempt)
+    latest: dict[int, Review] = {}
+    for review in Review.objects.filter(answer__in=[a.pk for a in answers]).order_by("-created_at", "-id"):
+        latest.setdefault(review.answer_id, review)
+    for answer in answers:
         answer.attempt = attempt
         disclosure = answer_disclosure(answer=answer, user=user)
         segments = reply_segments(reply=answer.reply_text, result=answer.auto_result if disclosure.evidence else None)
-        items.append(ResultItem(answer, segments, disclosure))
+        review = latest.get(answer.pk)
+        items.append(ResultItem(answer, segments, disclosure,
+                                criterion_verdicts(result=answer.auto_result, review=review), review))
     return items
 
 

@@ -207,3 +207,20 @@ def test_result_page_and_queue_queries_stay_flat(answer, people, client_for, sec
     sup = client_for(second_supervisor)
     assert _count(sup, reverse("trainer:review_queue")) == small_queue
     assert _count(sup, reverse("home")) == small_home
+
+
+def test_attempt_result_page_shows_the_final_verdict_too(content, people, client_for):
+    from courses.models import Module
+    from quizzes import services as quiz_services
+    from tests.factories import attempt_inputs
+
+    attempt = quiz_services.module_quiz_start(user=people.trainee, module=Module.objects.get(slug="customer-types"))
+    quiz_services.attempt_submit(attempt_id=attempt.pk, user=people.trainee, inputs=attempt_inputs(attempt))
+    answer = next(a for a in attempt.answers.all() if a.scenario_id and any(
+        c.get("met") and c["earned"] > 0 for c in a.auto_result["criteria"]))
+    criterion = _met_criterion(answer)
+    review_submit_and_notify(answer=answer, reviewer=people.supervisor, points={criterion["key"]: 0}, comment="",
+                             passages=[], seen_review_id=None)
+    body = client_for(people.trainee).get(attempt.get_absolute_url()).content.decode()
+    row = re.search(r'<tr data-testid="verdict-row" data-key="%s">(.*?)</tr>' % re.escape(criterion["key"]), body, re.S)
+    assert row and "未达到" in re.search(r'data-testid="final-points">(.*?)</td>', row.group(1), re.S).group(1)
