@@ -1,6 +1,8 @@
 from django.contrib import admin
 
-from .models import Answer, Attempt, Question, Review, ReviewComment, RubricVersion, Scenario, ScoreRecord
+from .models import (
+    Answer, Attempt, Question, Review, ReviewComment, ReviewResponse, RubricVersion, Scenario, ScoreRecord,
+)
 
 
 @admin.register(Scenario)
@@ -60,6 +62,13 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = ("answer", "reviewer", "auto_total", "final_total", "created_at")
     raw_id_fields = ("answer", "reviewer", "rubric")
     inlines = [ReviewCommentInline]
+
+
+@admin.register(ReviewResponse)
+class ReviewResponseAdmin(admin.ModelAdmin):
+    list_display = ("review", "trainee", "kind", "created_at", "assigned_to", "outcome", "resolved_by", "resolved_at")
+    list_filter = ("kind", "outcome")
+    raw_id_fields = ("review", "trainee", "assigned_to", "resolved_by", "resolution_review")
 
 
 @admin.register(ScoreRecord)

@@ -12,7 +12,7 @@ from courses import clock
 from courses.text import without_nul
 
 from .models import Answer, Question
-from .services import MAX_REPLY_CHARS, ReplyInput
+from .services import ERROR_DISPUTE_REASON_REQUIRED, MAX_REPLY_CHARS, ReplyInput
 
 MAX_TIMING_MS = 24 * 60 * 60 * 1000
 FORM_TOKEN_SALT = "quizzes.practice-form"
@@ -267,3 +267,18 @@ class AttemptDraftForm(AttemptForm):
     def to_inputs(self) -> dict[int, ReplyInput]:
         inputs = super().to_inputs()
         return {answer.pk: inputs[answer.pk] for answer in self.answers if self._sent(answer)}
+
+
+class ReviewDisputeForm(forms.Form):
+    """Why the trainee thinks the review is wrong (required)."""
+
+    reason = forms.CharField(
+        max_length=2000, label=_("异议理由"), help_text=_("说明哪一项评分你觉得不对,以及为什么。"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": ERROR_DISPUTE_REASON_REQUIRED})
+
+    def clean_reason(self) -> str:
+        reason = without_nul(self.cleaned_data.get("reason") or "").strip()
+        if not reason:
+            raise forms.ValidationError(ERROR_DISPUTE_REASON_REQUIRED, code="required")
+        return reason

@@ -318,3 +318,54 @@ class ReviewLock(models.Model):
     answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="review_lock")
     holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     expires_at = models.DateTimeField()
+
+
+class ReviewResponse(models.Model):
+    """The trainee's answer to a review: acknowledged, or disputed with a reason. One per review.
+
+    A dispute names who should resolve it (decided by the people side and passed in) and, once
+    resolved, who did, when, how and why. A changed score is a new Review (`resolution_review`), so
+    totals, attempt totals and certification results follow through the ordinary review machinery.
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("已确认")
+        DISPUTED = "disputed", _("有异议")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("维持原评分")
+        CHANGED = "changed", _("调整评分")
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="response", verbose_name=_("审阅"))
+    trainee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("学员"))
+    kind = models.CharField(_("回应"), max_length=16, choices=Kind.choices)
+    reason = models.TextField(_("异议理由"), blank=True)
+    created_at = models.DateTimeField(_("回应时间"))
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("处理人"))
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("裁定人"))
+    resolved_at = models.DateTimeField(_("裁定时间"), null=True, blank=True)
+    outcome = models.CharField(_("裁定结果"), max_length=16, choices=Outcome.choices, blank=True)
+    resolution = models.TextField(_("裁定说明"), blank=True)
+    resolution_review = models.OneToOneField(Review, null=True, blank=True, on_delete=models.SET_NULL,
+                                             related_name="resolves", verbose_name=_("裁定后的审阅"))
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # Open disputes: what the queue, the supervisor home and the daily reminders read.
+            models.Index(fields=["created_at"], condition=models.Q(kind="disputed", resolved_at__isnull=True),
+                         name="review_dispute_open"),
+        ]
+        verbose_name = _("审阅回应")
+        verbose_name_plural = _("审阅回应")
+
+    @property
+    def is_dispute(self) -> bool:
+        return self.kind == self.Kind.DISPUTED
+
+    @property
+    def is_open(self) -> bool:
+        return self.is_dispute and self.resolved_at is None

@@ -59,6 +59,12 @@ def access_answer_by_id(*, user, answer_id: int) -> Answer:
         "scenario", "scenario__module", "question", "rubric", "attempt", "user"), pk=answer_id)
 
 
+def access_review_by_id(*, user, review_id: int) -> Review:
+    """A review of an answer the user may see; 404 otherwise."""
+    return get_object_or_404(Review.objects.select_related("answer").filter(
+        answer__in=answers_visible_to(user=user).values("pk")), pk=review_id)
+
+
 def access_attempt_by_id(*, user, attempt_id: int) -> Attempt:
     """An attempt the user may see (own; supervisors their teams'; admins all); 404 otherwise."""
     attempts_close_expired()
@@ -73,8 +79,36 @@ def access_own_open_attempt(*, user, attempt_id: int) -> Attempt:
 
 
 def answer_reviews(*, answer: Answer) -> list:
-    """The answer's reviews, newest first, with reviewer and passage comments."""
-    return list(answer.reviews.select_related("reviewer").prefetch_related("comments"))
+    """The answer's reviews, newest first, with reviewer, passage comments and the trainee's response
+    (acknowledged, or disputed and how it was resolved) as `review.trainee_response`, and the dispute
+    a review resolved as `review.resolved_dispute` (None when there is none)."""
+    reviews = list(answer.reviews.select_related(
+        "reviewer", "response__trainee", "response__assigned_to", "response__resolved_by",
+        "resolves__trainee", "resolves__resolved_by").prefetch_related("comments"))
+    for review in reviews:
+        review.trainee_response = getattr(review, "response", None)
+        review.resolved_dispute = getattr(review, "resolves", None)
+    return reviews
+
+
+@dataclass(frozen=True)
+class ReviewState:
+    """What a result page shows of an answer's reviews: the latest one (its points are final), every
+    review with its response, and what the viewing trainee may still do."""
+
+    latest: Review | None
+    reviews: list
+    can_respond: bool
+
+
+def answer_review_state(*, answer: Answer, user) -> ReviewState:
+    """The answer's reviews for its page; the owner may respond to the latest review once, unless it
+    is itself the resolution of a dispute (final)."""
+    reviews = answer_reviews(answer=answer)
+    latest = reviews[0] if reviews else None
+    can_respond = bool(latest and answer.user_id == user.pk and latest.trainee_response is None
+                       and latest.resolved_dispute is None)
+    return ReviewState(latest, reviews, can_respond)
 
 
 def attempt_answers(*, attempt: Attempt) -> list[Answer]:
@@ -100,16 +134,25 @@ class ResultItem:
     answer: Answer
     segments: list
     disclosure: Disclosure
+    verdicts: list = ()  # CriterionVerdict per criterion: the latest review's points are final
+    latest_review: Review | None = None
 
 
 def attempt_result_items(*, attempt: Attempt, user) -> list[ResultItem]:
-    """The attempt's items for its result page, each with its evidence segments and disclosure."""
+    """The attempt's items for its result page, each with its evidence segments, disclosure and the
+    verdicts of its latest review (one query for every item's reviews)."""
     items = []
-    for answer in attempt_answers(attempt=attempt):
+    answers = attempt_answers(attempt=attempt)
+    latest: dict[int, Review] = {}
+    for review in Review.objects.filter(answer__in=[a.pk for a in answers]).order_by("-created_at", "-id"):
+        latest.setdefault(review.answer_id, review)
+    for answer in answers:
         answer.attempt = attempt
         disclosure = answer_disclosure(answer=answer, user=user)
         segments = reply_segments(reply=answer.reply_text, result=answer.auto_result if disclosure.evidence else None)
-        items.append(ResultItem(answer, segments, disclosure))
+        review = latest.get(answer.pk)
+        items.append(ResultItem(answer, segments, disclosure,
+                                criterion_verdicts(result=answer.auto_result, review=review), review))
     return items
 
 
@@ -160,12 +203,29 @@ class Segment:
     text: str
     kind: str = ""         # "" plain, "good" covered evidence, "bad" something to avoid
     labels: str = ""       # criteria this span is evidence for
+    notes: tuple[int, ...] = ()  # numbers (1-based) of the supervisor's passage comments on this span
+    ends: tuple[int, ...] = ()   # the numbers of those passages that end with this span (their mark goes here)
+
+    @property
+    def note_ids(self) -> str:
+        return " ".join(f"passage-note-{n}" for n in self.notes)
 
 
-def reply_segments(*, reply: str, result: dict | None) -> list[Segment]:
-    """The reply cut into plain and highlighted pieces by the evidence spans of each criterion."""
-    if not result or not reply:
-        return [Segment(reply)] if reply else []
+def reply_segments(*, reply: str, result: dict | None, passages=()) -> list[Segment]:
+    """The reply cut into plain and highlighted pieces by the evidence spans of each criterion and,
+    when given, by the supervisor's passage comments (ReviewComment rows, numbered from 1 in order)."""
+    if not reply:
+        return []
+    notes: list[tuple[int, ...]] = [()] * len(reply)
+    ends: dict[int, tuple[int, ...]] = {}
+    for number, passage in enumerate(passages, start=1):
+        end = min(len(reply), passage.end)
+        for i in range(max(0, passage.start), end):
+            notes[i] = (*notes[i], number)
+        if passage.start < end:
+            ends[end] = (*ends.get(end, ()), number)
+    if not result:
+        return _cut(reply, [""] * len(reply), [[] for _ in reply], notes, ends)
     marks: list[tuple[int, int, str, str]] = []
     for criterion in result.get("criteria", []):
         kind = "bad" if criterion["kind"] == "avoids" else "good"
@@ -177,7 +237,7 @@ def reply_segments(*, reply: str, result: dict | None) -> list[Segment]:
         for start, end in reason.get("evidence", []):
             if 0 <= start < end <= len(reply):
                 marks.append((start, end, "bad", reason.get("message", "")))
-    if not marks:
+    if not marks and not ends:
         return [Segment(reply)]
     # Per character: "bad" wins over "good"; labels are joined so a hover shows every criterion.
     kinds = [""] * len(reply)
@@ -188,13 +248,67 @@ def reply_segments(*, reply: str, result: dict | None) -> list[Segment]:
                 kinds[i] = kind
             if label not in labels[i]:
                 labels[i].append(label)
+    return _cut(reply, kinds, labels, notes, ends)
+
+
+def _cut(reply: str, kinds: list[str], labels: list[list[str]], notes: list[tuple[int, ...]],
+         ends: dict[int, tuple[int, ...]]) -> list[Segment]:
     segments: list[Segment] = []
     start = 0
     for i in range(1, len(reply) + 1):
-        if i == len(reply) or kinds[i] != kinds[start] or labels[i] != labels[start]:
-            segments.append(Segment(reply[start:i], kinds[start], "、".join(labels[start])))
+        if (i == len(reply) or kinds[i] != kinds[start] or labels[i] != labels[start] or notes[i] != notes[start]
+                or i in ends):
+            segments.append(Segment(reply[start:i], kinds[start], "、".join(labels[start]), notes[start],
+                                    ends.get(i, ())))
             start = i
     return segments
+
+
+@dataclass(frozen=True)
+class CriterionVerdict:
+    """One criterion on a result page: the scorer's verdict and, after a review, the supervisor's (final)."""
+
+    key: str
+    label: str
+    kind: str
+    max: float
+    feedback: str
+    auto_earned: float
+    auto_met: bool
+    final_earned: float
+    final_state: str  # "met", "partly" or "missed": what the final points say
+    comment: str = ""  # the supervisor's comment on this criterion
+    reviewed: bool = False
+
+    @property
+    def changed(self) -> bool:
+        return self.reviewed and self.final_earned != self.auto_earned
+
+
+def criterion_state(*, earned: float, maximum: float) -> str:
+    """How a number of points reads: all of them met, none missed, anything between partly."""
+    if earned >= maximum:
+        return "met"
+    return "missed" if earned <= 0 else "partly"
+
+
+def criterion_verdicts(*, result: dict | None, review: Review | None) -> list[CriterionVerdict]:
+    """The scorer's criteria with the latest review's points beside them (the review's are final)."""
+    reviewed = {c["key"]: c for c in review.criteria} if review else {}
+    rows = []
+    for c in (result or {}).get("criteria", []):
+        r = reviewed.get(c["key"])
+        if r is None:
+            final, state = c["earned"], "met" if c.get("met") else criterion_state(earned=c["earned"], maximum=c["max"])
+        else:
+            final = r["final_earned"]
+            state = (("met" if c.get("met") else criterion_state(earned=final, maximum=c["max"]))
+                     if final == c["earned"] else criterion_state(earned=final, maximum=c["max"]))
+        rows.append(CriterionVerdict(
+            key=c["key"], label=c["label"], kind=c["kind"], max=c["max"], feedback=c.get("feedback", ""),
+            auto_earned=c["earned"], auto_met=bool(c.get("met")), final_earned=final, final_state=state,
+            comment=(r or {}).get("comment", ""), reviewed=r is not None))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("practice/scenarios/<slug:slug>/", views.scenario_practice, name="scenario"),
     path("practice/questions/<slug:slug>/", views.question_practice, name="question"),
     path("answers/<int:answer_id>/", views.answer_detail, name="answer"),
+    path("reviews/<int:review_id>/respond/", views.review_respond, name="review_respond"),
     path("modules/", views.module_quizzes, name="module_quizzes"),
     path("modules/<slug:slug>/start/", views.module_quiz_start, name="module_quiz_start"),
     path("attempts/<int:attempt_id>/", views.attempt_take, name="attempt_take"),

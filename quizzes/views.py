@@ -1,19 +1,21 @@
 """Thin quiz views: practice, module quizzes, results, drafts."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from courses.models import Module, Tag
 from courses.selectors import access_module_by_slug
 
 from . import selectors, services
-from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, ReplyForm
+from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, ReplyForm, ReviewDisputeForm
 from .models import Attempt
 
 
@@ -56,17 +58,47 @@ def question_practice(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def answer_detail(request: HttpRequest, answer_id: int) -> HttpResponse:
+def answer_detail(request: HttpRequest, answer_id: int, dispute_form: ReviewDisputeForm | None = None) -> HttpResponse:
     answer = selectors.access_answer_by_id(user=request.user, answer_id=answer_id)
     disclosure = selectors.answer_disclosure(answer=answer, user=request.user)
+    state = selectors.answer_review_state(answer=answer, user=request.user)
+    passages = list(state.latest.comments.all()) if state.latest else []
     return render(request, "quizzes/answer_detail.html", {
         "answer": answer, "disclosure": disclosure,
-        "segments": selectors.reply_segments(reply=answer.reply_text,
+        "segments": selectors.reply_segments(reply=answer.reply_text, passages=passages,
                                              result=answer.auto_result if disclosure.evidence else None),
+        "passages": passages,
+        "verdicts": selectors.criterion_verdicts(result=answer.auto_result, review=state.latest),
         "timing": selectors.timing_feedback(answer=answer),
         "is_own": answer.user_id == request.user.pk,
-        "reviews": selectors.answer_reviews(answer=answer),
-    })
+        "reviews": state.reviews, "latest_review": state.latest, "can_respond": state.can_respond,
+        "dispute_form": dispute_form or ReviewDisputeForm(),
+    }, status=400 if dispute_form is not None and dispute_form.errors else 200)
+
+
+@login_required
+@require_POST
+def review_respond(request: HttpRequest, review_id: int) -> HttpResponse:
+    """The trainee acknowledges the review of their answer (op=acknowledge) or disputes it with a reason.
+
+    Who the dispute goes to is the people side's decision: settings.QUIZZES_REVIEW_DISPUTE routes it."""
+    review = selectors.access_review_by_id(user=request.user, review_id=review_id)
+    if review.answer.user_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        if request.POST.get("op") == "acknowledge":
+            services.review_acknowledge(review_id=review.pk, trainee=request.user)
+            messages.success(request, _("已确认这次审阅。"))
+        else:
+            form = ReviewDisputeForm(request.POST)
+            if not form.is_valid():
+                return answer_detail(request, review.answer_id, dispute_form=form)
+            import_string(settings.QUIZZES_REVIEW_DISPUTE)(review_id=review.pk, trainee=request.user,
+                                                           reason=form.cleaned_data["reason"])
+            messages.success(request, _("异议已提交给主管,处理后你会收到通知。"))
+    except services.ResponseRefused as refused:
+        messages.error(request, refused.message)
+    return redirect(review.answer.get_absolute_url())
 
 
 @login_required

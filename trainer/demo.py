@@ -68,4 +68,38 @@ def demo_activity(*, team, users) -> str:
             text = scenario.model_answer if reply == "model" else reply
             practice_answer_submit(user=users[username], scenario=scenario, served_at=clock.now() - timedelta(seconds=52),
                                    data=ReplyInput(reply_text=text, first_keystroke_ms=4200, submit_ms=52000))
-    return f"path “{path.name}” assigned, {len(DEMO_REPLIES)} demo answers"
+    reviewed = _demo_reviews(users=users)
+    return f"path “{path.name}” assigned, {len(DEMO_REPLIES)} demo answers, {reviewed}"
+
+
+def _demo_reviews(*, users) -> str:
+    """One reviewed answer (a criterion lowered, comments per criterion and on a passage) and one open
+    dispute, so the result page, the review screen and the dispute page have something to show."""
+    from quizzes.models import Answer
+    from quizzes.services import PassageComment
+
+    from .services import review_dispute_and_notify, review_submit_and_notify
+
+    supervisor, trainee = users.get("zhuguan"), users.get("xinren2")
+    if supervisor is None or trainee is None:
+        return "no reviews"
+    answers = list(Answer.objects.filter(user=trainee, scenario__isnull=False).select_related("scenario")
+                   .order_by("submitted_at", "pk")[:2])
+    if len(answers) < 2:
+        return "no reviews"
+    disputed, reviewed = answers  # the model reply (disputed below) and the one that only asks to wait
+    for answer, comment, note in (
+        (reviewed, "态度不错,但只说“帮您问一下”还不够:告诉买家多久给答复。", "给出明确的回复时间,比如“10 分钟内”。"),
+        (disputed, "整体很好。称呼可以更亲切一些。", "开头少了一句问候。"),
+    ):
+        criteria = answer.auto_result["criteria"]
+        lowered = next((c for c in criteria if c["earned"] > 0), criteria[0])
+        reply = answer.reply_text
+        review_submit_and_notify(
+            answer=answer, reviewer=supervisor, points={lowered["key"]: 0}, comment=comment, seen_review_id=None,
+            passages=[PassageComment(reply[: min(8, len(reply))], "这里可以更具体。")] if reply else [],
+            criterion_comments={lowered["key"]: note})
+    review = disputed.reviews.order_by("-created_at", "-id").first()
+    review_dispute_and_notify(review_id=review.pk, trainee=trainee,
+                              reason="我开头写了“亲,您好”,应该算打过招呼了,请再看一下这一项。")
+    return "one reviewed answer and one open dispute"

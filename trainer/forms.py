@@ -83,10 +83,45 @@ class ReviewQueueFilterForm(forms.Form):
 
 
 PASSAGE_SLOTS = 3
+ERROR_QUOTE_NOT_IN_REPLY = _("批注的原文必须是学员回复中的一段原话(可以复制或用“引用选中文字”按钮),请核对后再提交。")
+ERROR_NOTE_WITHOUT_QUOTE = _("选了原文,也请写下批注。")
 
 
-class ReviewForm(forms.Form):
-    """One number per criterion (pre-filled with the automatic points), comments, passage notes."""
+class CriterionPointsMixin:
+    """One number and one comment per criterion, pre-filled with the automatic points."""
+
+    def _add_criterion_fields(self, criteria: list[dict]) -> None:
+        self.criteria = criteria
+        for c in criteria:
+            self.fields[f"points_{c['key']}"] = forms.FloatField(
+                min_value=0, max_value=c["max"], label=_("“%(label)s”的主管评分(满分 %(max)s)") % {
+                    "label": c["label"], "max": c["max"]},
+                initial=c["earned"],
+                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": c["max"], "data-points-max": c["max"],
+                                                "class": "form-control form-control-sm"}))
+            self.fields[f"remark_{c['key']}"] = forms.CharField(
+                required=False, max_length=1000, label=_("对“%(label)s”的点评") % {"label": c["label"]},
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}))
+
+    def points(self) -> dict[str, float]:
+        return {c["key"]: self.cleaned_data[f"points_{c['key']}"] for c in self.criteria
+                if self.cleaned_data.get(f"points_{c['key']}") is not None}
+
+    def criterion_comments(self) -> dict[str, str]:
+        return {c["key"]: self.cleaned_data[f"remark_{c['key']}"] for c in self.criteria
+                if self.cleaned_data.get(f"remark_{c['key']}")}
+
+    def criterion_rows(self):
+        for c in self.criteria:
+            yield c, self[f"points_{c['key']}"], self[f"remark_{c['key']}"]
+
+
+class ReviewForm(CriterionPointsMixin, forms.Form):
+    """One number and a comment per criterion, an overall comment, passage notes.
+
+    A passage's quote is typed, pasted or put in by the page's "引用选中文字" button; it must be a
+    passage of the reply, word for word.
+    """
 
     comment = forms.CharField(required=False, max_length=4000, label=_("总体点评(学员可见)"),
                               widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}))
@@ -96,44 +131,54 @@ class ReviewForm(forms.Form):
     submit_token = forms.CharField(max_length=64, widget=forms.HiddenInput,
                                    error_messages={"required": _("这个审阅表单已失效,请重新打开后再提交。")})
 
-    def __init__(self, *args, criteria: list[dict], **kwargs):
+    def __init__(self, *args, criteria: list[dict], reply: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.criteria = criteria
+        self.reply = reply
         if not self.is_bound:
             self.initial.setdefault("submit_token", secrets.token_urlsafe(16))
-        for c in criteria:
-            self.fields[f"points_{c['key']}"] = forms.FloatField(
-                min_value=0, max_value=c["max"], label=c["label"], initial=c["earned"],
-                widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": c["max"], "class": "form-control form-control-sm"}))
+        self._add_criterion_fields(criteria)
         for slot in range(1, PASSAGE_SLOTS + 1):
-            self.fields[f"quote_{slot}"] = forms.CharField(required=False, max_length=500, label=_("选中的原文"),
-                                                           widget=forms.TextInput(attrs={"readonly": "readonly", "data-quote-slot": slot, "class": "form-control form-control-sm", "placeholder": _("在左侧选中一段原文")}))
-            self.fields[f"note_{slot}"] = forms.CharField(required=False, max_length=1000, label=_("批注"), widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "placeholder": _("对这段话的批注")}))
+            self.fields[f"quote_{slot}"] = forms.CharField(
+                required=False, max_length=500, strip=False, label=_("第 %(n)d 段原文") % {"n": slot},
+                help_text=_("回复中的原话:选中文字后按“引用选中文字”,或直接输入。"),
+                widget=forms.TextInput(attrs={"data-quote-slot": slot, "class": "form-control form-control-sm"}))
+            self.fields[f"note_{slot}"] = forms.CharField(
+                required=False, max_length=1000, label=_("第 %(n)d 段批注") % {"n": slot},
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm", "data-passage-note": slot}))
 
     def clean(self):
         data = super().clean()
         for slot in range(1, PASSAGE_SLOTS + 1):
-            if data.get(f"quote_{slot}") and not data.get(f"note_{slot}"):
-                self.add_error(f"note_{slot}", _("选了原文,也请写下批注。"))
+            quote = data.get(f"quote_{slot}") or ""
+            if quote.strip() and quote not in self.reply and quote.strip() not in self.reply:
+                self.add_error(f"quote_{slot}", ERROR_QUOTE_NOT_IN_REPLY)
+            elif quote.strip():
+                data[f"quote_{slot}"] = quote if quote in self.reply else quote.strip()
+            if quote.strip() and not data.get(f"note_{slot}"):
+                self.add_error(f"note_{slot}", ERROR_NOTE_WITHOUT_QUOTE)
         return data
-
-    def points(self) -> dict[str, float]:
-        return {c["key"]: self.cleaned_data[f"points_{c['key']}"] for c in self.criteria
-                if self.cleaned_data.get(f"points_{c['key']}") is not None}
 
     def passages(self):
         from quizzes.services import PassageComment
 
         return [PassageComment(self.cleaned_data[f"quote_{s}"], self.cleaned_data[f"note_{s}"])
-                for s in range(1, PASSAGE_SLOTS + 1) if self.cleaned_data.get(f"quote_{s}")]
-
-    def criterion_rows(self):
-        for c in self.criteria:
-            yield c, self[f"points_{c['key']}"]
+                for s in range(1, PASSAGE_SLOTS + 1) if (self.cleaned_data.get(f"quote_{s}") or "").strip()]
 
     def passage_rows(self):
         for slot in range(1, PASSAGE_SLOTS + 1):
-            yield self[f"quote_{slot}"], self[f"note_{slot}"]
+            yield slot, self[f"quote_{slot}"], self[f"note_{slot}"]
+
+
+class DisputeResolveForm(CriterionPointsMixin, forms.Form):
+    """The points after looking at the dispute again (unchanged: upheld) and why, for the trainee."""
+
+    resolution = forms.CharField(max_length=2000, label=_("裁定说明(学员可见)"),
+                                 widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
+                                 error_messages={"required": _("请写下裁定说明:学员会看到你为什么维持或调整评分。")})
+
+    def __init__(self, *args, criteria: list[dict], **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_criterion_fields(criteria)
 
 
 class RoundScheduleForm(forms.Form):

@@ -288,6 +288,7 @@ class ReminderSent(models.Model):
         TEAM_OVERDUE = "team_overdue", _("学员逾期")
         EXPIRING = "expiring", _("证书即将到期")
         TEAM_DIGEST = "team_digest", _("团队群提醒")
+        DISPUTE_OPEN = "dispute_open", _("异议待处理")
 
     user = models.ForeignKey(User, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
                              verbose_name=_("用户"))

@@ -9,19 +9,21 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from courses import clock
 from courses.models import Lesson, Module
 from quizzes import services as quiz_services
-from quizzes.models import Attempt, Question, Scenario
+from quizzes.models import Attempt, Question, Review, Scenario
 
 from .models import (
     CertificationAttempt, CertificationExam, CertificationRound, Notification, OnboardingPath, PathAssignment,
     PathStep, Role, Team, User,
 )
 from .onboarding_files import parse_onboarding
+from .selectors.disputes import dispute_resolvers, reviewer_may_resolve
 
 
 def notification_create(*, user: User, message: str, url: str = "") -> Notification:
@@ -192,3 +194,38 @@ def review_submit_and_notify(*, answer, reviewer: User, **review_fields):
         url=answer.get_absolute_url(),
     )
     return review
+
+
+# ----------------------------------------------------------------------------------------- disputes
+
+@transaction.atomic
+def review_dispute_and_notify(*, review_id: int, trainee: User, reason: str):
+    """Dispute a review (quizzes), routed to the team's supervisors (another than the reviewer when the
+    team has one), and tell them in-app. quizzes.views calls this through settings.QUIZZES_REVIEW_DISPUTE."""
+    reviewer_id = Review.objects.filter(pk=review_id).values_list("reviewer_id", flat=True).first()
+    resolvers = dispute_resolvers(trainee=trainee, reviewer_id=reviewer_id)
+    dispute = quiz_services.review_dispute(review_id=review_id, trainee=trainee, reason=reason,
+                                           assigned_to=resolvers[0] if resolvers else None)
+    url = reverse("trainer:dispute_resolve", args=[dispute.pk])
+    for supervisor in resolvers:
+        notification_create(user=supervisor, url=url, message=_("%(name)s 对审阅提出异议:%(reason)s") % {
+            "name": trainee.name, "reason": dispute.reason[:120]})
+    return dispute
+
+
+@transaction.atomic
+def review_dispute_resolve_and_notify(*, dispute, resolver: User, resolution: str, points: dict[str, float],
+                                      criterion_comments: dict[str, str] | None = None):
+    """Resolve a dispute the resolver may see (access_dispute_by_id) and tell the trainee in-app."""
+    resolved = quiz_services.review_dispute_resolve(
+        dispute_id=dispute.pk, resolver=resolver, resolution=resolution, points=points,
+        criterion_comments=criterion_comments,
+        reviewer_may_resolve=reviewer_may_resolve(trainee=dispute.trainee, reviewer_id=dispute.review.reviewer_id))
+    answer = dispute.review.answer
+    if resolved.outcome == resolved.Outcome.CHANGED:
+        message = _("%(name)s 处理了你的异议:评分调整为 %(score)d 分") % {
+            "name": resolver.name, "score": resolved.resolution_review.final_total}
+    else:
+        message = _("%(name)s 处理了你的异议:维持原评分") % {"name": resolver.name}
+    notification_create(user=dispute.trainee, message=message, url=answer.get_absolute_url())
+    return resolved

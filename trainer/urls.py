@@ -20,6 +20,7 @@ trainer_patterns = (
         path("reviews/", views.review_queue, name="review_queue"),
         path("reviews/<int:answer_id>/", views.review_answer, name="review_answer"),
         path("reviews/<int:answer_id>/lock/", views.review_lock, name="review_lock"),
+        path("reviews/disputes/<int:dispute_id>/", views.dispute_resolve, name="dispute_resolve"),
         path("agreement/", views.agreement, name="agreement"),
         path("certification/", views.certification, name="certification"),
         path("certification/rounds/<int:round_id>/start/", views.certification_start, name="certification_start"),

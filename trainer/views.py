@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 from courses import clock
 from quizzes import selectors as quiz_selectors
 from quizzes.models import Answer
+from quizzes import services as quiz_services
 from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_release
 
 from . import exports, selectors, services
 from .certification import band_for
-from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
+from .forms import AssignPathForm, DisputeResolveForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
 from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
@@ -138,7 +139,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     page = Paginator(queue, REVIEW_QUEUE_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "trainer/review_queue.html", {"form": form, "page": page, "query": params.urlencode()})
+    return render(request, "trainer/review_queue.html", {
+        "form": form, "page": page, "query": params.urlencode(),
+        "disputes": list(selectors.open_disputes_for(user=request.user)[:REVIEW_QUEUE_PAGE]),
+    })
 
 
 def _reviewable_answer(request: HttpRequest, answer_id: int) -> Answer:
@@ -163,14 +167,17 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
     initial = {"seen_review_id": latest.pk if latest else None}
     if latest:  # start from the current final points, so a second review edits rather than restarts
         initial.update({f"points_{c['key']}": c["final_earned"] for c in latest.criteria})
-    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial)
+        initial.update({f"remark_{c['key']}": c.get("comment", "") for c in latest.criteria})
+    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial,
+                      reply=answer.reply_text)
     conflict = None
     if request.method == "POST" and lock.acquired and form.is_valid():
         try:
             services.review_submit_and_notify(
                 answer=answer, reviewer=request.user, points=form.points(), comment=form.cleaned_data["comment"],
                 passages=form.passages(), seen_review_id=form.cleaned_data["seen_review_id"],
-                force=form.cleaned_data["force"], submit_token=form.cleaned_data["submit_token"])
+                force=form.cleaned_data["force"], submit_token=form.cleaned_data["submit_token"],
+                criterion_comments=form.criterion_comments())
         except ReviewConflict as exc:
             conflict = exc.latest
             form.data = form.data.copy()
@@ -183,7 +190,43 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
     return render(request, "trainer/review_answer.html", {
         "answer": answer, "form": form, "lock": lock, "latest": latest, "conflict": conflict,
         "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
-        "reviews": reviews,
+        "reviews": reviews, "open_dispute": next((r.trainee_response for r in reviews
+                              if r.trainee_response is not None and r.trainee_response.is_open), None),
+        "total_max": sum(c["max"] for c in criteria),
+    }, status=400 if form.errors else 200)
+
+
+@supervisor_required
+def dispute_resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
+    """A disputed review looked at again: uphold it (points unchanged) or change points, with a reason."""
+    dispute = selectors.access_dispute_by_id(user=request.user, dispute_id=dispute_id)
+    answer = quiz_selectors.access_answer_by_id(user=request.user, answer_id=dispute.review.answer_id)
+    review = dispute.review
+    may_resolve = dispute.is_open and (review.reviewer_id != request.user.pk or selectors.reviewer_may_resolve(
+        trainee=dispute.trainee, reviewer_id=review.reviewer_id))
+    criteria = (answer.auto_result or {}).get("criteria", [])
+    initial = {f"points_{c['key']}": c["final_earned"] for c in review.criteria}
+    initial.update({f"remark_{c['key']}": c.get("comment", "") for c in review.criteria})
+    form = DisputeResolveForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial)
+    if request.method == "POST":
+        if not may_resolve:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.review_dispute_resolve_and_notify(
+                    dispute=dispute, resolver=request.user, resolution=form.cleaned_data["resolution"],
+                    points=form.points(), criterion_comments=form.criterion_comments())
+            except quiz_services.ResponseRefused as refused:
+                messages.error(request, refused.message)
+            else:
+                messages.success(request, _("异议已处理,学员会收到通知。"))
+                return redirect("trainer:review_queue")
+    reviews = quiz_selectors.answer_reviews(answer=answer)
+    return render(request, "trainer/dispute_resolve.html", {
+        "dispute": dispute, "answer": answer, "review": review, "form": form, "may_resolve": may_resolve,
+        "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result,
+                                                  passages=list(review.comments.all())),
+        "reviews": reviews, "total_max": sum(c["max"] for c in criteria),
     }, status=400 if form.errors else 200)
 
 

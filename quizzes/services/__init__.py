@@ -2,3 +2,4 @@
 from .attempts import *  # noqa: F401,F403
 from .bank import *  # noqa: F401,F403
 from .reviews import *  # noqa: F401,F403
+from .disputes import *  # noqa: F401,F403

@@ -80,14 +80,15 @@ class ReviewOutcome:
 @transaction.atomic
 def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment: str,
                   passages: list[PassageComment], seen_review_id: int | None, force: bool = False,
-                  submit_token: str = "") -> ReviewOutcome:
+                  submit_token: str = "", criterion_comments: dict[str, str] | None = None) -> ReviewOutcome:
     """Record a review: per-criterion points (missing ones keep the automatic value), comments.
 
     The supervisor's total becomes the answer's final score; the automatic result stays as it was.
     If another review landed after `seen_review_id`, raise ReviewConflict unless `force` — the
     caller re-shows the form with everything typed, so a review is never lost to a conflict.
     `submit_token` comes from the form: the same form sent again (force=1 twice, a double click)
-    returns the review it made and makes no second one.
+    returns the review it made and makes no second one. `criterion_comments` (key → text) are kept
+    with each criterion's points and shown to the trainee beside them.
     """
     # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins select_related makes.
     answer = Answer.objects.select_for_update(of=("self",)).select_related("rubric", "scenario", "attempt").get(pk=answer_id)
@@ -98,11 +99,13 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
         raise ReviewConflict(latest)
     auto = {c["key"]: c for c in (answer.auto_result or {}).get("criteria", [])}
     rows = []
+    criterion_comments = criterion_comments or {}
     for key, criterion in auto.items():
         value = points.get(key, criterion["earned"])
         value = max(0.0, min(float(criterion["max"]), float(value)))
         rows.append({"key": key, "label": criterion["label"], "kind": criterion["kind"], "max": criterion["max"],
-                     "auto_earned": criterion["earned"], "final_earned": value})
+                     "auto_earned": criterion["earned"], "final_earned": value,
+                     "comment": without_nul(criterion_comments.get(key, "")).strip()[:1000]})
     total_max = sum(r["max"] for r in rows) or 1
     final_total = round(100 * sum(r["final_earned"] for r in rows) / total_max)
     now = clock.now()

@@ -17,7 +17,7 @@ from quizzes import services as quiz_services
 from quizzes.models import Question, Scenario
 from tests.trainer.conftest import submit_reply
 from trainer.models import CertificationExam, CertificationRound, Notification
-from trainer.services import certification_start
+from trainer.services import certification_start, review_dispute_and_notify, review_submit_and_notify
 
 ROLES = ("anon", "owner", "peer", "sup", "sup_other", "admin")
 LOGIN = "login-redirect"
@@ -55,6 +55,7 @@ MATRIX = {
                              expect(peer=404, sup=404, sup_other=404, admin=404)),
     "quizzes:attempt_draft": (lambda w: {"attempt_id": w["open_attempt"].pk}, POST_ONLY),
     "quizzes:attempt_result": (lambda w: {"attempt_id": w["answer"].attempt_id}, OWN_DATA),
+    "quizzes:review_respond": (lambda w: {"review_id": w["review"].pk}, POST_ONLY),
     "trainer:notifications": (lambda w: {}, expect()),
     "trainer:notification_open": (lambda w: {"notification_id": w["notification"].pk},
                                   expect(owner=302, peer=404, sup=404, sup_other=404, admin=404)),
@@ -67,6 +68,7 @@ MATRIX = {
     "trainer:review_answer": (lambda w: {"answer_id": w["answer"].pk}, OWN_TEAM_ONLY),
     "trainer:review_lock": (lambda w: {"answer_id": w["answer"].pk},
                             expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),
+    "trainer:dispute_resolve": (lambda w: {"dispute_id": w["dispute"].pk}, OWN_TEAM_ONLY),
     "trainer:agreement": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:certification": (lambda w: {}, expect(sup=403, sup_other=403, admin=403)),
     "trainer:certification_start": (lambda w: {"round_id": w["round"].pk},
@@ -123,8 +125,14 @@ def world(content, people):
                                               selected=tuple(a.question.answer) if a.question_id else ())
                for a in cert.attempt.answers.select_related("scenario", "question")}
     quiz_services.attempt_submit(attempt_id=cert.attempt_id, user=people.trainee, inputs=answers)
+    review = review_submit_and_notify(answer=answer, reviewer=people.supervisor, points={}, comment="好",
+                                      passages=[], seen_review_id=None)
+    disputed = submit_reply(people.trainee, scenario, scenario.model_answer[:20])
+    disputed_review = review_submit_and_notify(answer=disputed, reviewer=people.supervisor, points={}, comment="",
+                                               passages=[], seen_review_id=None)
+    dispute = review_dispute_and_notify(review_id=disputed_review.pk, trainee=people.trainee, reason="第二项我说到了")
     return {
-        "owner": people.trainee, "answer": answer, "open_attempt": open_attempt, "round": round_, "cert": cert,
+        "owner": people.trainee, "answer": answer, "review": review, "dispute": dispute, "open_attempt": open_attempt, "round": round_, "cert": cert,
         "scenario": scenario, "question": Question.objects.filter(certification_only=False).first(), "module": Module.objects.first(),
         "lesson": Lesson.objects.first(),
         "notification": Notification.objects.create(user=people.trainee, message="审阅完成", url=answer.get_absolute_url()),
@@ -176,7 +184,7 @@ def test_role_matrix(world, people, client, name):
 
 POST_ENDPOINTS = ["login", "logout", "set_language", "password_change", "courses:lesson_done", "quizzes:scenario",
                   "quizzes:question", "quizzes:module_quiz_start", "quizzes:attempt_take", "quizzes:attempt_draft",
-                  "trainer:path_assign", "trainer:review_answer", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview",
+                  "trainer:path_assign", "trainer:review_answer", "trainer:dispute_resolve", "quizzes:review_respond", "trainer:review_lock", "trainer:certification_start", "trainer:cert_overview",
                   "trainer:people_import_confirm", "trainer:person_create", "trainer:people_import", "trainer:person_detail",
                   "trainer:notification_settings", "trainer:team_settings"]
 
@@ -186,7 +194,8 @@ def test_every_post_needs_a_csrf_token(world, people, name):
     from django.test import Client
 
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people.trainee if "cert_overview" not in name and "review" not in name
+    client.force_login(people.trainee if "cert_overview" not in name and ("review" not in name or "respond" in name)
+                       and "dispute" not in name
                        and "assign" not in name and "people" not in name and "person" not in name
                        and "team_settings" not in name
                        else people.supervisor)

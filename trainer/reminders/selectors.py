@@ -8,7 +8,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from quizzes.models import Answer
+from courses import clock
+from quizzes.models import Answer, ReviewResponse
 
 from .. import progress as rules
 from ..models import CertificationAttempt, CertificationRound, ReminderSent, Role, Team, User
@@ -16,6 +17,7 @@ from ..selectors import certification_alerts, progress_for
 
 Kind = ReminderSent.Kind
 NAMES_SHOWN = 5  # a message names this many people, then "等 N 人"
+DISPUTE_REMINDER_DAYS = 2  # a dispute open longer than this is in the supervisors' daily reminders
 
 
 @dataclass
@@ -100,10 +102,21 @@ def reminders_due(*, today: date) -> tuple[list[Due], list[TeamDay]]:
                    .values_list("user__team_id").annotate(n=Count("id")).values_list("user__team_id", "n"))
     for team_id, n in flagged.items():
         teams[team_id].flagged = n
+    stale_disputes = _stale_disputes(today=today)
+    supervisors_of: dict[int, set[int]] = {}
+    for team_id, user_id in Team.supervisors.through.objects.values_list("team_id", "user_id"):
+        supervisors_of.setdefault(team_id, set()).add(user_id)
     for supervisor in User.objects.filter(role=Role.SUPERVISOR, is_active=True).prefetch_related("supervised_teams"):
         team_ids = [t.pk for t in supervisor.supervised_teams.all()]
         if not team_ids:
             continue
+        # Not the reviewer's own review while another supervisor of the team can resolve it.
+        n_disputes = sum(1 for team_id, reviewer_id in stale_disputes if team_id in team_ids and (
+            reviewer_id != supervisor.pk or supervisors_of.get(team_id, set()) <= {supervisor.pk}))
+        if n_disputes:
+            due.append(Due(Kind.DISPUTE_OPEN, "", today, user=supervisor, url=reverse("trainer:review_queue"),
+                           message=_("%(n)d 条异议超过 %(days)d 天还没有处理。") % {
+                               "n": n_disputes, "days": DISPUTE_REMINDER_DAYS}))
         n_flagged = sum(flagged.get(pk, 0) for pk in team_ids)
         if n_flagged:
             due.append(Due(Kind.FLAGGED, "", today, user=supervisor, url=reverse("trainer:review_queue"),
@@ -123,6 +136,14 @@ def reminders_due(*, today: date) -> tuple[list[Due], list[TeamDay]]:
                 if day is not None and record.cert.trainee.name not in day.expiring:
                     day.expiring.append(record.cert.trainee.name)
     return due, [day for day in teams.values() if day.team.webhook_url]
+
+
+def _stale_disputes(*, today: date) -> list[tuple[int, int]]:
+    """(team, reviewer) of each dispute open for more than DISPUTE_REMINDER_DAYS on `today`."""
+    cutoff = clock.now() + (today - clock.today()) - timedelta(days=DISPUTE_REMINDER_DAYS)
+    return list(ReviewResponse.objects.filter(
+        kind=ReviewResponse.Kind.DISPUTED, resolved_at__isnull=True, created_at__lte=cutoff,
+        trainee__is_active=True, trainee__team__isnull=False).values_list("trainee__team_id", "review__reviewer_id"))
 
 
 def team_day_text(day: TeamDay, *, today: date, site_url: str) -> str:

@@ -11,6 +11,7 @@ from quizzes.selectors import review_queue_head
 
 from ..models import User
 from .certification import certification_alerts, certification_records
+from .disputes import open_disputes_for
 from .people import trainees_visible_to, trainees_with_paths
 from .progress import progress_for, quiz_and_certification_attempts
 
@@ -52,6 +53,9 @@ def trainee_dashboard(*, trainee: User) -> dict:
     }
 
 
+DISPUTES_ON_HOME = 10
+
+
 def supervisor_dashboard(*, user: User) -> dict:
     trainees = trainees_with_paths(user=user)
     attempts = quiz_and_certification_attempts(trainee_ids=[t.pk for t in trainees]) if trainees else []
@@ -69,6 +73,7 @@ def supervisor_dashboard(*, user: User) -> dict:
         "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
         "pending_reviews": pending, "flagged_reviews": flagged,
         "top_queue": top_queue, "alerts": certification_alerts(user=user, attempts=attempts),
+        "disputes": list(open_disputes_for(user=user)[:DISPUTES_ON_HOME]),
     }
 
 

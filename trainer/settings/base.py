@@ -121,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "trainer.User"
 # Who may see whose answers and attempts: quizzes asks this function (the one rule) instead of reading roles.
 QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
+# The people side routes a disputed review to the team's supervisors and notifies them (quizzes knows no teams).
+QUIZZES_REVIEW_DISPUTE = "trainer.services.review_dispute_and_notify"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,5 +1,5 @@
-// Review screen: select a passage of the reply to put it into the next free comment slot; while
-// the form is open with our lock, renew the lock every two minutes (it lasts ten).
+// Review screen: the running total while overriding, passage quotes from the selection (mouse or keyboard);
+// while the form is open with our lock, renew the lock every two minutes (it lasts ten).
 (function () {
   "use strict";
   var form = document.querySelector("form[data-lock-renew]");
@@ -19,22 +19,63 @@
       }).catch(function () { /* the next renewal tries again; submitting retakes a free lock */ });
     }, 120000);
   }
+  // The running total while overriding: the same sum the server makes (quizzes.services.review_submit).
+  var table = document.querySelector("[data-running-total]");
+  if (table) {
+    var box = document.querySelector("[data-testid='running-total-box']");
+    var out = document.querySelector("[data-testid='running-total']");
+    var totalMax = parseFloat(table.getAttribute("data-total-max")) || 1;
+    var update = function () {
+      var sum = 0, ok = true;
+      table.querySelectorAll("input[data-points-max]").forEach(function (input) {
+        var value = parseFloat(input.value), max = parseFloat(input.getAttribute("data-points-max"));
+        if (isNaN(value) || value < 0 || value > max) { ok = false; return; }
+        sum += value;
+      });
+      out.textContent = ok ? String(Math.round(100 * sum / totalMax)) : "–";
+    };
+    table.addEventListener("input", update);
+    box.hidden = false;
+    update();
+  }
+  // Passage comments: the quote is typed, pasted, or copied from the current selection of the reply
+  // with the "引用选中文字" button (keyboard: select with Shift+arrows, Tab to the button, Enter).
   var reply = document.getElementById("review-reply");
   if (!reply) { return; }
+  var lastSelection = "";
+  var selectedInReply = function () {
+    var selection = window.getSelection ? window.getSelection() : null;
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) { return ""; }
+    var range = selection.getRangeAt(0);
+    if (!reply.contains(range.commonAncestorContainer)) { return ""; }
+    return selection.toString();
+  };
+  document.addEventListener("selectionchange", function () {
+    var text = selectedInReply();
+    if (text.trim()) { lastSelection = text; }
+  });
+  document.querySelectorAll("[data-quote-button]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = (selectedInReply() || lastSelection).trim();
+      var slot = document.querySelector("[data-quote-slot='" + button.getAttribute("data-quote-button") + "']");
+      if (!text || !slot) { return; }
+      slot.value = text.slice(0, 500);
+      var note = document.querySelector("[data-passage-note='" + button.getAttribute("data-quote-button") + "']");
+      if (note) { note.focus(); }
+    });
+  });
   reply.addEventListener("mouseup", function () {
-    var text = window.getSelection ? window.getSelection().toString().trim() : "";
+    var text = selectedInReply().trim();
     if (!text) { return; }
     var slots = document.querySelectorAll("[data-quote-slot]");
     for (var i = 0; i < slots.length; i++) {
       if (!slots[i].value) {
         slots[i].value = text.slice(0, 500);
-        var note = slots[i].closest("[data-passage-row]").querySelector("input:not([data-quote-slot])");
+        var note = document.querySelector("[data-passage-note='" + slots[i].getAttribute("data-quote-slot") + "']");
         if (note) { note.focus(); }
         return;
       }
     }
-  });
-  document.querySelectorAll("[data-quote-slot]").forEach(function (slot) {
-    slot.addEventListener("dblclick", function () { slot.value = ""; });
   });
 })();
