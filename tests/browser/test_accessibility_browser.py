@@ -1,7 +1,7 @@
 """WCAG 2.1 A/AA in a real browser: axe-core on every main page, for every role, in Chinese and English.
 
 axe-core comes from the npm registry (package-lock.json, a dev dependency) and is injected here from
-node_modules; it is never copied into the static files production pages are served from.
+node_modules (Playwright's add_init_script); it is never copied into the static files pages are served from.
 """
 from __future__ import annotations
 
@@ -78,7 +78,6 @@ def _pages(role: str, ids: dict) -> list[tuple[str, str]]:
 
 def _axe(page) -> list[dict]:
     """Run axe on the open page; the serious and critical WCAG 2.1 A/AA violations."""
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
@@ -99,8 +98,10 @@ def _report(found: list[tuple[str, str, dict]]) -> str:
 
 def _walk(browser, live_server, username: str, password: str, pages, lang: str):
     context = browser.new_context(locale="zh-CN" if lang == "zh-hans" else "en-US", base_url=live_server.url,
-                                  bypass_csp=True)  # axe is injected as an inline script
+                                  bypass_csp=True)  # axe runs as an injected script
     context.add_cookies([{"name": "django_language", "value": lang, "url": live_server.url}])
+    # Into every page of this context, before the page's own scripts (sent to the browser once).
+    context.add_init_script(script=AXE.read_text(encoding="utf-8"))
     page = context.new_page()
     page.set_default_timeout(10_000)
     errors = []
