@@ -146,3 +146,33 @@ def test_review_screen_passes_axe(browser, live_server, demo):
     found = _walk(browser, live_server, "zhuguan", "zhuguan-demo-2026", [("review_answer", f"/reviews/{ids['review']}/")],
                   "zh-hans")
     assert found == [], _report(found)
+
+
+# Elements with their own text smaller than 12 px, and links/buttons/fields under 24 px high, on a phone.
+SMALL_ON_PHONE = """() => {
+  const small = [], tiny = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (!r.width || !r.height || e.closest('.visually-hidden, .visually-hidden-focusable, svg, script')) continue;
+    const own = [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
+    if (own && parseFloat(getComputedStyle(e).fontSize) < 12) small.push(e.outerHTML.slice(0, 80));
+    if (e.matches('a, button, input, select, textarea') && r.height < 24) tiny.push(e.outerHTML.slice(0, 80));
+  }
+  return {small, tiny, sideways: document.documentElement.scrollWidth > window.innerWidth};
+}"""
+
+
+def test_phone_text_is_at_least_12px_and_targets_24px(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, "zhuguan", "zhuguan-demo-2026")
+    problems = []
+    for path in ("/", "/team/", "/reviews/", "/people/", "/certification/manage/"):
+        page.goto(path)
+        found = page.evaluate(SMALL_ON_PHONE)
+        problems += [f"{path} text under 12 px: {html}" for html in found["small"]]
+        problems += [f"{path} target under 24 px: {html}" for html in found["tiny"]]
+        if found["sideways"]:
+            problems.append(f"{path} scrolls sideways at 390 px")
+    context.close()
+    assert problems == [], "\n".join(problems)
