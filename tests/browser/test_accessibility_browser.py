@@ -5,8 +5,6 @@ node_modules (Playwright's add_init_script); it is never copied into the static 
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.browser.conftest import REAL_CONTENT, login
