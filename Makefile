@@ -55,13 +55,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | check-python
 
 assets: $(VENDOR)/.copied
 
-# Front-end files come from the npm registry at set-up and are served by Django itself.
-$(VENDOR)/.copied: package.json package-lock.json
+# Front-end files come from the npm registry at set-up and are served by Django itself. Icons: an SVG
+# sprite of only the icons trainer/icons.py lists, built from bootstrap-icons (no icon font). axe-core,
+# a dev dependency, stays in node_modules: the browser tests inject it, pages never load it.
+$(VENDOR)/.copied: package.json package-lock.json trainer/icons.py tools/build_icons.py
 	npm ci --no-audit --no-fund --loglevel=error
-	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/bootstrap-icons $(VENDOR)/chartjs
+	rm -rf $(VENDOR) && mkdir -p $(VENDOR)/bootstrap $(VENDOR)/chartjs
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* $(VENDOR)/bootstrap/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* $(VENDOR)/bootstrap/
-	cp -r node_modules/bootstrap-icons/font/bootstrap-icons.min.css node_modules/bootstrap-icons/font/fonts $(VENDOR)/bootstrap-icons/
+	python3 tools/build_icons.py
 	cp node_modules/chart.js/dist/chart.umd.min.js* $(VENDOR)/chartjs/
 	@touch $@
 

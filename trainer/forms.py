@@ -184,7 +184,8 @@ class DisputeResolveForm(CriterionPointsMixin, forms.Form):
 class RoundScheduleForm(forms.Form):
     team = _team_field(label=_("团队"))
     exam = forms.ModelChoiceField(queryset=CertificationExam.objects.only("pk", "name"), label=_("考试"))
-    first_day = forms.DateField(label=_("第一轮开始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    first_day = forms.DateField(label=_("第一轮开始日期"),  # ISO: the only value a date input accepts
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))
 

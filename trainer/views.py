@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -338,6 +339,11 @@ def cert_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/cert_overview.html", {
         "form": form, **selectors.certification_overview(user=request.user, teams=teams),
     }, status=400 if form.errors else 200)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which browsers ask for where a page names no icon: the SVG icon every page links."""
+    return redirect(static("trainer/favicon.svg"), permanent=True)
 
 
 def bench_floor(request: HttpRequest) -> HttpResponse:

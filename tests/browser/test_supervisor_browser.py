@@ -22,7 +22,7 @@ def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browse
     assert download.value.suggested_filename.endswith(".xlsx")
     page.click("nav >> text=审阅队列")
     first = page.locator('[data-testid="queue-item"]').first
-    assert first.locator(".bi-flag-fill").count() == 1  # flagged answers come first
+    assert first.locator("svg.bi-flag-fill").count() == 1  # flagged answers come first
     first.click()
     answer = Answer.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
     # Looking takes no lock; 开始审阅 does, and the screen says until when.

@@ -58,9 +58,9 @@ def test_result_page_shows_the_supervisor_verdict_beside_the_scorer(answer, peop
     assert row, "the criterion's row"
     final = re.search(r'data-testid="final-points">(.*?)</td>', row.group(1), re.S).group(1)
     auto = re.search(r'data-testid="auto-points">(.*?)</td>', row.group(1), re.S).group(1)
-    assert "未达到" in final and "bi-x-circle-fill" in final and "0 /" in final  # the supervisor's 0 is final
-    assert "bi-check-circle-fill" not in final
-    assert "达到" in auto and "bi-check-circle-fill" in auto  # the scorer's tick stays beside it
+    assert "未达到" in final and "#x-circle-fill" in final and "0 /" in final  # the supervisor's 0 is final
+    assert "#check-circle-fill" not in final
+    assert "达到" in auto and "#check-circle-fill" in auto  # the scorer's tick stays beside it
     assert "这一项其实没说到" in row.group(1) and "整体还行" in body
     mark = re.search(r'<mark class="passage-comment[^"]*" aria-describedby="passage-note-1"[^>]*>(.*?)</mark>', body)
     assert mark and quote.startswith(mark.group(1)[:1])

@@ -268,9 +268,11 @@ def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, cl
     assert [row.pk for row in response.context["top_queue"]] == [a.pk for a in queue[:5]]
     from django.utils.html import escape
 
+    from trainer.templatetags.icons import icon
+
     top = body[body.index('data-testid="top-queue"'):]
     for answer in queue[:5]:
-        flag = '<i class="bi bi-flag-fill text-warning"></i> ' if answer.needs_review else ""
+        flag = (str(icon("flag-fill", label="系统标记", **{"class": "text-warning"})) + " ") if answer.needs_review else ""
         assert (f'href="{reverse("trainer:review_answer", args=[answer.pk])}">{flag}{escape(answer.user.name)} · '
                 f'{escape(answer.scenario.title)} · {answer.auto_total} 分</a>') in top
     assert response.context["flagged_reviews"] == flagged

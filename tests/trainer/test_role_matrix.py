@@ -35,6 +35,7 @@ POST_ONLY = expect(owner=405, peer=405, sup=405, sup_other=405, admin=405)
 # name → (kwargs builder, expected status per role)
 MATRIX = {
     "home": (lambda w: {}, expect()),
+    "favicon": (lambda w: {}, expect(anon=301, owner=301, peer=301, sup=301, sup_other=301, admin=301)),
     "login": (lambda w: {}, expect(anon=200, owner=302, peer=302, sup=302, sup_other=302, admin=302)),
     "logout": (lambda w: {}, expect(anon=405, owner=405, peer=405, sup=405, sup_other=405, admin=405)),
     "password_change": (lambda w: {}, expect()),

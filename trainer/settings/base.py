@@ -79,6 +79,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "trainer.context_processors.navigation",
             ],
+            "builtins": ["trainer.templatetags.icons"],  # {% icon %} on every page, no {% load %}
         },
     },
 ]
