@@ -192,3 +192,10 @@ def review_submit_and_notify(*, answer, reviewer: User, **review_fields):
         url=answer.get_absolute_url(),
     )
     return review
+
+
+def team_review_sampling_update(*, team: Team, percent: int) -> None:
+    """The share (0–100) of a team's ordinary replies that enter the review queue; certification
+    replies and flagged ones always do (trainer.selectors.review_sampling_for)."""
+    team.review_sample_percent = max(0, min(100, percent))
+    team.save(update_fields=["review_sample_percent"])

@@ -130,15 +130,14 @@ def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(user=request.user)
     form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainee_choices_for(user=request.user))
-    data = form.cleaned_data if form.is_valid() else {}
-    queue = quiz_selectors.review_queue(
-        user=request.user, team_id=data["team"].pk if data.get("team") else None,
-        trainee_id=data["trainee"].pk if data.get("trainee") else None,
-        scenario_slug=data.get("scenario", ""), status=data.get("status") or "pending")
+    queue = selectors.review_queue_for(user=request.user, **form.queue_filters())
     page = Paginator(queue, REVIEW_QUEUE_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
-    return render(request, "trainer/review_queue.html", {"form": form, "page": page, "query": params.urlencode()})
+    return render(request, "trainer/review_queue.html", {
+        "form": form, "page": page, "query": params.urlencode(),
+        "sampled_teams": [t for t in teams.only("pk", "name", "review_sample_percent") if t.review_sample_percent < 100],
+    })
 
 
 def _reviewable_answer(request: HttpRequest, answer_id: int) -> Answer:
@@ -212,7 +211,7 @@ def review_lock(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
     # Only the id: sorting whole answer rows to pick one is what the queue page stopped doing.
-    following = quiz_selectors.review_queue(user=request.user).exclude(pk=answer.pk).values_list("pk", flat=True).first()
+    following = selectors.review_queue_for(user=request.user).exclude(pk=answer.pk).values_list("pk", flat=True).first()
     from django.urls import reverse
 
     return reverse("trainer:review_answer", args=[following]) if following else reverse("trainer:review_queue")

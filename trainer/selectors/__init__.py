@@ -4,3 +4,4 @@ from .dashboards import *  # noqa: F401,F403
 from .grid import *  # noqa: F401,F403
 from .people import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
+from .review import *  # noqa: F401,F403

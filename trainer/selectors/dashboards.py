@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from courses import clock
 from quizzes.models import Answer, Review
-from quizzes.selectors import review_queue_head
 
 from ..models import User
 from .certification import certification_alerts, certification_records
 from .people import trainees_visible_to, trainees_with_paths
 from .progress import progress_for, quiz_and_certification_attempts
+from .review import review_queue_head_for
 
 def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
     """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
@@ -64,7 +64,7 @@ def supervisor_dashboard(*, user: User) -> dict:
         entry["percent_sum"] += row.percent
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
-    pending, flagged, top_queue = review_queue_head(user=user, n=5)
+    pending, flagged, top_queue = review_queue_head_for(user=user, n=5)
     return {
         "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
         "pending_reviews": pending, "flagged_reviews": flagged,
