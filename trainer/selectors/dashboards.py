@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from courses import clock
@@ -90,6 +90,10 @@ def trainee_detail(*, trainee: User, page_number=None) -> dict:
 
 def results_for_export(*, user: User):
     """Every submitted answer of the trainees the user may see, for the results export."""
+    # Each answer's reviews (newest first, with the reviewer) come with every chunk of 2,000: one query a chunk.
+    reviews = Review.objects.select_related("reviewer").only(
+        "answer_id", "created_at", "comment", "criteria", "reviewer_id", *(f"reviewer__{n}" for n in User.NAME_FIELDS))
     return (Answer.objects.filter(user__in=trainees_visible_to(user=user), submitted_at__isnull=False)
             .select_related("user", "user__team", "attempt", "scenario__module", "question__module")
+            .prefetch_related(Prefetch("reviews", queryset=reviews.order_by("-created_at", "-id"), to_attr="latest_reviews"))
             .order_by("user__username", "submitted_at").iterator(chunk_size=2000))
