@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +19,8 @@ from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_re
 
 from . import exports, selectors, services
 from .certification import band_for
-from .forms import AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
+from .forms import (AssignPathForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm, WeakSpotAnswersForm,
+                    WeakSpotFilterForm)
 from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
@@ -215,6 +216,55 @@ def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
     from django.urls import reverse
 
     return reverse("trainer:review_answer", args=[following]) if following else reverse("trainer:review_queue")
+
+
+WEAK_SPOT_ANSWERS_PAGE = 20
+
+
+def _weak_spot_form(request: HttpRequest, form_class=WeakSpotFilterForm):
+    return form_class(request.GET or None, teams=selectors.teams_visible_to(user=request.user),
+                      trainees=selectors.trainee_choices_for(user=request.user))
+
+
+def _period_query(filters: dict) -> str:
+    """The page's period and team as a query string, for the links of the heatmap cells."""
+    params = QueryDict(mutable=True)
+    params.update({"start": filters["start"].isoformat(), "end": filters["end"].isoformat()})
+    if filters["team_id"]:
+        params["team"] = filters["team_id"]
+    return params.urlencode()
+
+
+@supervisor_required
+def weak_spots(request: HttpRequest) -> HttpResponse:
+    """Which criteria, customer types and situations the team (or one trainee) misses most, over a period."""
+    form = _weak_spot_form(request)
+    filters = form.filters()
+    spots = selectors.weak_spots(user=request.user, **filters)
+    return render(request, "trainer/weak_spots.html", {
+        "form": form, "filters": filters, "base_query": _period_query(filters),
+        "spots": spots, "trend_data": selectors.weak_trend_chart(spots=spots),
+        "rounds": selectors.certification_participation(user=request.user, start=filters["start"], end=filters["end"],
+                                                        team_id=filters["team_id"]),
+    }, status=400 if form.errors else 200)
+
+
+@supervisor_required
+def weak_spot_answers(request: HttpRequest) -> HttpResponse:
+    """The answers behind one heatmap cell, newest first, each opening on the review screen."""
+    form = _weak_spot_form(request, WeakSpotAnswersForm)
+    filters = form.filters()
+    ids = selectors.weak_spot_answer_ids(user=request.user, **filters)
+    page = Paginator(ids, WEAK_SPOT_ANSWERS_PAGE).get_page(request.GET.get("page"))
+    answers = selectors.weak_spot_answer_rows(answer_ids=list(page.object_list), criterion=filters["criterion"])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "trainer/weak_spot_answers.html", {
+        "form": form, "filters": filters, "page": page, "answers": answers, "query": params.urlencode(),
+        "back_query": _period_query(filters) + (f"&trainee={filters['trainee_id']}" if filters["trainee_id"] else ""),
+        "tag": selectors.tag_by_id(tag_id=filters["tag_id"]) if filters["tag_id"] else None,
+        "criterion_label": next((a.criterion_label for a in answers if a.criterion_label), filters["criterion"]),
+    }, status=400 if form.errors else 200)
 
 
 @supervisor_required

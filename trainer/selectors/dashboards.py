@@ -13,6 +13,7 @@ from .certification import certification_alerts, certification_records
 from .people import trainees_visible_to, trainees_with_paths
 from .progress import progress_for, quiz_and_certification_attempts
 from .review import review_queue_head_for
+from .weakspots import weakest_criteria_for
 
 def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
     """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
@@ -49,6 +50,7 @@ def trainee_dashboard(*, trainee: User) -> dict:
                                "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
                          .order_by("-created_at")[:5]),
         "series": score_series(trainee=trainee),
+        "weakest": weakest_criteria_for(trainee=trainee),
     }
 
 
