@@ -230,3 +230,15 @@ def test_another_teams_supervisor_sees_nothing_behind_a_cell(two_scenarios, peop
     page = client_for(people.other_supervisor).get(reverse("trainer:weak_spots"), {"team": people.team.pk}).content.decode()
     assert people.trainee.name not in page
     assert client_for(people.trainee).get(url).status_code == 403
+
+
+def test_trend_chart_is_an_image_with_its_numbers_in_a_table(two_scenarios, people, client_for):
+    first, _other = two_scenarios
+    scored(people.trainee, first, [crit("a", 0, label="讲清退换条件")], days_ago=14)
+    scored(people.trainee, first, [crit("a", 2, label="讲清退换条件")])
+    body = client_for(people.supervisor).get(reverse("trainer:weak_spots")).content.decode()
+    assert 'id="weak-trend-chart"' in body and 'role="img"' in body and 'aria-label="每周失分比例折线图' in body
+    assert 'id="weak-trend" type="application/json"' in body and "/static/vendor/chartjs/chart.umd.min.js" in body
+    table = body[body.index('data-testid="trend-table"'):]
+    table = table[:table.index("</table>")]
+    assert "讲清退换条件" in table and "<td>100%</td><td>0%</td>" in table
