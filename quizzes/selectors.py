@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
@@ -353,12 +353,52 @@ def review_lock_state(*, answer: Answer, user):
 REVIEW_STATUS_PENDING = "pending"
 REVIEW_STATUS_REVIEWED = "reviewed"
 REVIEW_STATUS_FLAGGED = "flagged"
+REVIEW_STATUS_ALL = "all"
+
+# An answer's sampling bucket, 0-99: Knuth's multiplicative hash of its id, so the same answer is
+# always in or out (the queue never reshuffles) and consecutive answers of one trainee spread over
+# the buckets. Integer arithmetic only: the same number on SQLite and PostgreSQL (ids below 3.4e9
+# keep the product inside a 64-bit integer).
+SAMPLE_MULTIPLIER = 2654435761
+SAMPLE_MODULUS = 2 ** 32
 
 
-def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_slug: str = "",
-                         status: str = REVIEW_STATUS_PENDING) -> QuerySet[Answer]:
+def sample_bucket(answer_id: int) -> int:
+    """The bucket review_queue_answers computes in SQL, in Python (for tests and explanations)."""
+    return answer_id * SAMPLE_MULTIPLIER % SAMPLE_MODULUS % 100
+
+
+@dataclass(frozen=True)
+class QueueSampling:
+    """Which unreviewed replies enter the queue, per team: every certification reply, every flagged one,
+    and `percent` % of the rest. Teams not named take everything. trainer passes it in as data (quizzes
+    never reads teams' settings itself)."""
+
+    percent_by_team: dict[int, int]
+
+    def condition(self) -> Q | None:
+        """The filter the rule adds, or None when every team takes everything."""
+        by_percent: dict[int, list[int]] = {}
+        for team_id, percent in self.percent_by_team.items():
+            if percent < 100:
+                by_percent.setdefault(max(0, percent), []).append(team_id)
+        if not by_percent:
+            return None
+        sampled = [team for teams in by_percent.values() for team in teams]
+        condition = ~Q(user__team_id__in=sampled) | Q(user__team_id__isnull=True)
+        always = Q(needs_review=True) | Q(attempt__mode=Attempt.Mode.CERTIFICATION) | Q(reviewed_at__isnull=False)
+        for percent, teams in sorted(by_percent.items()):
+            condition |= Q(user__team_id__in=teams) & (always | Q(sample_bucket__lt=percent))
+        return condition
+
+
+def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | None = None, scenario_title: str = "",
+                         mode: str = "", status: str = REVIEW_STATUS_PENDING,
+                         sampling: QueueSampling | None = None) -> QuerySet[Answer]:
     """The scenario answers a queue with these filters holds, unordered: cheap to count.
 
+    `scenario_title` is a substring of the title (Chinese, so icontains rather than a search index);
+    `mode` one of Attempt.Mode; `sampling` the teams' rule (reviewed answers are never sampled out).
     The conditions go into one filter(): each filter() call copies the whole query.
     """
     conditions = {"scenario__isnull": False, "submitted_at__isnull": False}
@@ -366,21 +406,32 @@ def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | 
         conditions["user__team_id"] = team_id
     if trainee_id:
         conditions["user_id"] = trainee_id
-    if scenario_slug:
-        conditions["scenario__slug"] = scenario_slug
+    if scenario_title:
+        conditions["scenario__title__icontains"] = scenario_title
+    if mode:
+        conditions["attempt__mode"] = mode
     if status == REVIEW_STATUS_PENDING:
         conditions["reviewed_at__isnull"] = True
     elif status == REVIEW_STATUS_REVIEWED:
         conditions["reviewed_at__isnull"] = False
     elif status == REVIEW_STATUS_FLAGGED:
         conditions.update(needs_review=True, reviewed_at__isnull=True)
-    return answers_visible_to(user=user, listed=True).filter(**conditions)
+    answers = answers_visible_to(user=user, listed=True)
+    condition = sampling.condition() if sampling and status != REVIEW_STATUS_REVIEWED else None
+    if condition is None:
+        return answers.filter(**conditions)
+    answers = answers.alias(sample_bucket=ExpressionWrapper(
+        F("pk") * SAMPLE_MULTIPLIER % SAMPLE_MODULUS % 100, output_field=IntegerField()))
+    return answers.filter(condition, **conditions)
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
-    """Most in need of a human first: flagged by the scorer, then closest to the pass mark, then oldest."""
-    return answers.annotate(distance=Abs(F("auto_total") - F("pass_mark"))).order_by(
-        "-needs_review", "distance", "submitted_at", "pk")
+    """Most in need of a human first: flagged by the scorer; then failing replies nearest the pass mark;
+    then passing ones nearest it; then oldest (the id breaks ties, so pages never overlap)."""
+    return answers.annotate(
+        passing=Case(When(auto_total__lt=F("pass_mark"), then=Value(0)), default=Value(1), output_field=IntegerField()),
+        distance=Abs(F("auto_total") - F("pass_mark")),
+    ).order_by("-needs_review", "passing", "distance", "submitted_at", "pk")
 
 
 def review_queue(*, user, **filters) -> QuerySet[Answer]:
@@ -398,12 +449,13 @@ def review_queue(*, user, **filters) -> QuerySet[Answer]:
                               Prefetch("attempt", queryset=Attempt.objects.only("mode"))))
 
 
-def review_queue_head(*, user, n: int) -> tuple[int, int, list[Answer]]:
+def review_queue_head(*, user, n: int, sampling: QueueSampling | None = None) -> tuple[int, int, list[Answer]]:
     """(answers in the queue, of which flagged by the scorer, the first n) for the supervisor home."""
-    totals = review_queue_answers(user=user).aggregate(pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
+    totals = review_queue_answers(user=user, sampling=sampling).aggregate(
+        pending=Count("pk"), flagged=Count("pk", filter=Q(needs_review=True)))
     if not totals["pending"]:
         return 0, 0, []
-    return totals["pending"], totals["flagged"], list(review_queue(user=user)[:n])
+    return totals["pending"], totals["flagged"], list(review_queue(user=user, sampling=sampling)[:n])
 
 
 @dataclass

@@ -27,6 +27,7 @@ SUPERVISOR_NAV = (
     NavItem("trainer:team_grid", _("团队进度"), "grid-3x3"),
     NavItem("trainer:people", _("人员"), "people"),
     NavItem("trainer:review_queue", _("审阅队列"), "clipboard-check"),
+    NavItem("trainer:weak_spots", _("薄弱环节"), "thermometer-half"),
     NavItem("trainer:agreement", _("评分一致性"), "bar-chart"),
     NavItem("trainer:cert_overview", _("认证管理"), "award"),
     NavItem("courses:overview", _("课程"), "book"),

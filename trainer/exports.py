@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date, datetime
 from typing import Iterable, Iterator, Sequence
 
 import xlsxwriter
@@ -18,7 +19,10 @@ STATUS_LABELS = {
 }
 GRID_HEADERS = ["学员", "账号", "团队", "入职日期", "带教路径", "完成度(%)", "已完成步骤", "逾期步骤"]
 RESULT_HEADERS = ["学员", "账号", "团队", "提交时间", "类型", "模块", "题目", "自动评分", "最终得分", "是否通过",
-                  "需复核", "主管已审阅", "开始输入(秒)", "发出回复(秒)", "打字速度(字/分)"]
+                  "需复核", "主管已审阅", "开始输入(秒)", "发出回复(秒)", "打字速度(字/分)", "回复内容",
+                  "各评分项自动得分", "各评分项最终得分", "审阅人", "审阅点评", "审阅时间"]
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"  # Excel's number format for the date cells
+DATE_FORMAT = "yyyy-mm-dd"
 
 
 def grid_table(rows: list[TraineeProgress], columns) -> tuple[list[str], list[list]]:
@@ -28,7 +32,7 @@ def grid_table(rows: list[TraineeProgress], columns) -> tuple[list[str], list[li
         by_step = {s.step.pk: s for s in row.steps}
         table.append([
             row.trainee.name, row.trainee.username, row.trainee.team.name if row.trainee.team else "",
-            row.trainee.hire_date.isoformat() if row.trainee.hire_date else "", row.path.name if row.path else "",
+            row.trainee.hire_date, row.path.name if row.path else "",
             row.percent, row.done, len(row.overdue),
             *[_cell(by_step.get(c.pk)) for c in columns],
         ])
@@ -52,15 +56,47 @@ def _result_row(a) -> list:
     timing = a.timing  # the server's response time; the page's own figures never make a reply look faster
     subject = a.scenario.title if a.scenario_id else a.question.prompt[:60]
     module = (a.scenario or a.question).module.title
+    review = a.latest_reviews[0] if a.latest_reviews else None  # prefetched, newest first
+    auto, final = _criterion_points(a, review)
     return [
         a.user.name, a.user.username, a.user.team.name if a.user.team else "",
-        timezone.localtime(a.submitted_at).strftime("%Y-%m-%d %H:%M") if a.submitted_at else "",
-        attempt.get_mode_display(), module, subject, a.auto_total, a.final_total,
+        _local(a.submitted_at), attempt.get_mode_display(), module, subject, a.auto_total, a.final_total,
         "是" if a.final_passed else "否", "是" if a.needs_review else "否", "是" if a.reviewed_at else "否",
         round(timing.first_keystroke_ms / 1000, 1) if timing.first_keystroke_ms is not None else "",
         round(timing.reply_ms / 1000, 1) if timing.reply_ms is not None else "",
         timing.chars_per_minute if timing.chars_per_minute is not None else "",
+        a.reply_text if a.scenario_id else "", auto, final,
+        review.reviewer.name if review else "", review.comment if review else "", _local(review.created_at) if review else None,
     ]
+
+
+def _criterion_points(answer, review) -> tuple[str, str]:
+    """Per criterion "label 得分/满分", joined with ";": as the scorer gave them and as they stand (the
+    latest review's, or the scorer's when nobody reviewed). Criteria differ per scenario, so one text
+    column each rather than a column per criterion."""
+    criteria = (answer.auto_result or {}).get("criteria", []) if answer.scenario_id else []
+    final_by_key = {c["key"]: c["final_earned"] for c in review.criteria} if review else {}
+    auto = ";".join(f"{c['label']} {_points(c['earned'])}/{_points(c['max'])}" for c in criteria)
+    final = ";".join(f"{c['label']} {_points(final_by_key.get(c['key'], c['earned']))}/{_points(c['max'])}"
+                     for c in criteria)
+    return auto, final
+
+
+def _points(value) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+
+
+def _local(moment: datetime | None) -> datetime | None:
+    """The shop's local time without a zone (Excel date cells have none), to the minute."""
+    return timezone.localtime(moment).replace(tzinfo=None, second=0, microsecond=0) if moment else None
+
+
+def _csv_cell(value):
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else _safe_cell(value)
 
 
 def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
@@ -69,7 +105,7 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
     buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows([_safe_cell(v) for v in row] for row in rows)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
@@ -77,7 +113,8 @@ def csv_response(filename: str, headers: Sequence[str], rows: Iterable[Sequence]
 
 def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence], *,
                   constant_memory: bool = False) -> HttpResponse:
-    """An Excel workbook with a bold, frozen header row. Text is never turned into a number, formula or link.
+    """An Excel workbook with a bold, frozen header row that carries Excel's filter buttons. Text is never
+    turned into a number, formula or link; dates and times are Excel date cells (shop time).
 
     With `constant_memory` (the export of every answer, whose rows are a generator) XlsxWriter writes
     each row out as it comes, so memory stays flat however many there are. A grid's rows are in
@@ -93,8 +130,18 @@ def xlsx_response(filename: str, sheet: str, headers: Sequence[str], rows: Itera
     for column, header in enumerate(headers):
         worksheet.set_column(column, column, max(10, min(40, len(str(header)) * 2 + 2)))
     worksheet.write_row(0, 0, [str(h) for h in headers], workbook.add_format({"bold": True}))
+    moment, day = workbook.add_format({"num_format": DATETIME_FORMAT}), workbook.add_format({"num_format": DATE_FORMAT})
+    number = 0
     for number, row in enumerate(rows, start=1):
-        worksheet.write_row(number, 0, [_xlsx_cell(v) for v in row])
+        for column, value in enumerate(row):
+            if isinstance(value, datetime):
+                worksheet.write_datetime(number, column, value, moment)
+            elif isinstance(value, date):
+                worksheet.write_datetime(number, column, value, day)
+            else:
+                worksheet.write(number, column, _xlsx_cell(value))
+    if headers:
+        worksheet.autofilter(0, 0, number, len(headers) - 1)
     workbook.close()
     response = HttpResponse(
         buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -5,11 +5,13 @@ from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 import secrets
+from datetime import timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
+from quizzes.models import Attempt
 
 from .models import CertificationExam, OnboardingPath, Team, User
 
@@ -70,16 +72,36 @@ class AssignPathForm(forms.Form):
 class ReviewQueueFilterForm(forms.Form):
     status = forms.ChoiceField(choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
                                         ("all", _("全部"))], required=False, label=_("状态"))
+    mode = forms.ChoiceField(choices=[("", _("全部类型")), *Attempt.Mode.choices], required=False, label=_("类型"))
     team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
     trainee = _trainee_field(empty_label=_("全部学员"), label=_("学员"))
-    scenario = forms.CharField(required=False, max_length=80, label=_("情景题标识"))
+    scenario = forms.CharField(required=False, max_length=80, label=_("情景题标题包含"))
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["trainee"].queryset = trainees
-        self.helper = _filter_bar(("status", "col-md-2"), ("team", "col-md-3"), ("trainee", "col-md-3"),
-                                  ("scenario", "col-md-2"))
+        self.helper = _filter_bar(("status", "col-md-2"), ("mode", "col-md-2"), ("team", "col-md-2"),
+                                  ("trainee", "col-md-2"), ("scenario", "col-md-2"))
+
+    def queue_filters(self) -> dict:
+        """The keyword arguments of quizzes.selectors.review_queue; an invalid form filters nothing but status."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"team_id": data["team"].pk if data.get("team") else None,
+                "trainee_id": data["trainee"].pk if data.get("trainee") else None,
+                "scenario_title": (data.get("scenario") or "").strip(), "mode": data.get("mode") or "",
+                "status": data.get("status") or "pending"}
+
+
+class TeamSamplingForm(forms.Form):
+    review_sample_percent = forms.IntegerField(
+        min_value=0, max_value=100, label=_("其余回复抽审比例(%)"),
+        help_text=_("认证考试的回复和系统标记的回复全部进入审阅队列;其余回复按这个比例抽取(按回复编号固定抽取,队列不会重新洗牌)。100 表示全部审阅。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
 
 
 PASSAGE_SLOTS = 3
@@ -193,3 +215,56 @@ class RoundScheduleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["first_day"].initial = clock.today()
+
+
+WEAK_SPOT_DEFAULT_DAYS = 30
+PERIOD_TOO_LONG = _("时间段最长一年,请缩短。")
+PERIOD_REVERSED = _("开始日期不能晚于结束日期。")
+
+
+class WeakSpotFilterForm(forms.Form):
+    """Team or trainee and a period (ISO dates; the last 30 days unless chosen)."""
+
+    team = _team_field(required=False, empty_label=_("全部团队"), label=_("团队"))
+    trainee = _trainee_field(empty_label=_("全部学员"), label=_("学员"))
+    start = forms.DateField(required=False, label=_("开始日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    end = forms.DateField(required=False, label=_("结束日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, teams, trainees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams.only("pk", "name")
+        self.fields["trainee"].queryset = trainees
+        today = clock.today()
+        self.default_start, self.default_end = today - timedelta(days=WEAK_SPOT_DEFAULT_DAYS - 1), today
+        self.fields["start"].initial, self.fields["end"].initial = self.default_start, self.default_end
+        self.helper = _filter_bar(("team", "col-md-3"), ("trainee", "col-md-3"), ("start", "col-md-2"), ("end", "col-md-2"))
+
+    def clean(self):
+        from .selectors import WEAK_SPOT_MAX_DAYS
+
+        data = super().clean()
+        start, end = data.get("start") or self.default_start, data.get("end") or self.default_end
+        if start > end:
+            raise forms.ValidationError(PERIOD_REVERSED)
+        if (end - start).days >= WEAK_SPOT_MAX_DAYS:
+            raise forms.ValidationError(PERIOD_TOO_LONG)
+        data["start"], data["end"] = start, end
+        return data
+
+    def filters(self) -> dict:
+        """team_id, trainee_id, start, end for the selectors; the defaults when the form is not valid."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return {"team_id": data["team"].pk if data.get("team") else None,
+                "trainee_id": data["trainee"].pk if data.get("trainee") else None,
+                "start": data.get("start") or self.default_start, "end": data.get("end") or self.default_end}
+
+
+class WeakSpotAnswersForm(WeakSpotFilterForm):
+    """A heatmap cell: the period and people of the page, and the criterion and tag of the cell."""
+
+    criterion = forms.CharField(required=False, max_length=80, widget=forms.HiddenInput)
+    tag = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def filters(self) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        return {**super().filters(), "criterion": data.get("criterion") or "", "tag_id": data.get("tag")}

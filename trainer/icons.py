@@ -13,6 +13,6 @@ ICONS = (
     "exclamation-triangle", "file-earmark-excel", "flag", "flag-fill", "gear", "graph-up", "grid-3x3",
     "headset", "hourglass-split", "house", "info-circle", "lightbulb", "people", "person-check",
     "person-circle", "person-plus", "record-circle", "search", "send", "shield-lock", "shop", "signpost",
-    "signpost-split", "stopwatch", "ui-checks", "upload", "x-circle-fill", "x-lg",
+    "signpost-split", "stopwatch", "thermometer-half", "ui-checks", "upload", "x-circle-fill", "x-lg",
 )
 SPRITE = "vendor/icons/icons.svg"  # a static path

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +26,10 @@ class Team(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # A WeChat Work (企业微信) or DingTalk (钉钉) group robot: both take the same JSON text message.
     webhook_url = models.URLField(_("群机器人 Webhook"), max_length=500, blank=True)
+    # The review queue's sampling rule: every certification reply and every flagged one, and this share
+    # of the rest (by a hash of the answer id, so the same answers stay in; quizzes.selectors.QueueSampling).
+    review_sample_percent = models.PositiveSmallIntegerField(
+        _("其余回复抽审比例(%)"), default=100, validators=[MinValueValidator(0), MaxValueValidator(100)])
 
     class Meta:
         ordering = ["name"]

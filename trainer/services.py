@@ -229,3 +229,10 @@ def review_dispute_resolve_and_notify(*, dispute, resolver: User, resolution: st
         message = _("%(name)s 处理了你的异议:维持原评分") % {"name": resolver.name}
     notification_create(user=dispute.trainee, message=message, url=answer.get_absolute_url())
     return resolved
+
+
+def team_review_sampling_update(*, team: Team, percent: int) -> None:
+    """The share (0–100) of a team's ordinary replies that enter the review queue; certification
+    replies and flagged ones always do (trainer.selectors.review_sampling_for)."""
+    team.review_sample_percent = max(0, min(100, percent))
+    team.save(update_fields=["review_sample_percent"])

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
@@ -21,7 +21,8 @@ from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_re
 
 from . import exports, selectors, services
 from .certification import band_for
-from .forms import AssignPathForm, DisputeResolveForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm, RoundScheduleForm
+from .forms import (AssignPathForm, DisputeResolveForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm,
+                    RoundScheduleForm, WeakSpotAnswersForm, WeakSpotFilterForm)
 from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
@@ -132,17 +133,14 @@ def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(user=request.user)
     form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainee_choices_for(user=request.user))
-    data = form.cleaned_data if form.is_valid() else {}
-    queue = quiz_selectors.review_queue(
-        user=request.user, team_id=data["team"].pk if data.get("team") else None,
-        trainee_id=data["trainee"].pk if data.get("trainee") else None,
-        scenario_slug=data.get("scenario", ""), status=data.get("status") or "pending")
+    queue = selectors.review_queue_for(user=request.user, **form.queue_filters())
     page = Paginator(queue, REVIEW_QUEUE_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "trainer/review_queue.html", {
         "form": form, "page": page, "query": params.urlencode(),
         "disputes": list(selectors.open_disputes_for(user=request.user)[:REVIEW_QUEUE_PAGE]),
+        "sampled_teams": [t for t in teams.only("pk", "name", "review_sample_percent") if t.review_sample_percent < 100],
     })
 
 
@@ -256,10 +254,59 @@ def review_lock(request: HttpRequest, answer_id: int) -> HttpResponse:
 
 def _next_in_queue(request: HttpRequest, answer: Answer) -> str:
     # Only the id: sorting whole answer rows to pick one is what the queue page stopped doing.
-    following = quiz_selectors.review_queue(user=request.user).exclude(pk=answer.pk).values_list("pk", flat=True).first()
+    following = selectors.review_queue_for(user=request.user).exclude(pk=answer.pk).values_list("pk", flat=True).first()
     from django.urls import reverse
 
     return reverse("trainer:review_answer", args=[following]) if following else reverse("trainer:review_queue")
+
+
+WEAK_SPOT_ANSWERS_PAGE = 20
+
+
+def _weak_spot_form(request: HttpRequest, form_class=WeakSpotFilterForm):
+    return form_class(request.GET or None, teams=selectors.teams_visible_to(user=request.user),
+                      trainees=selectors.trainee_choices_for(user=request.user))
+
+
+def _period_query(filters: dict) -> str:
+    """The page's period and team as a query string, for the links of the heatmap cells."""
+    params = QueryDict(mutable=True)
+    params.update({"start": filters["start"].isoformat(), "end": filters["end"].isoformat()})
+    if filters["team_id"]:
+        params["team"] = filters["team_id"]
+    return params.urlencode()
+
+
+@supervisor_required
+def weak_spots(request: HttpRequest) -> HttpResponse:
+    """Which criteria, customer types and situations the team (or one trainee) misses most, over a period."""
+    form = _weak_spot_form(request)
+    filters = form.filters()
+    spots = selectors.weak_spots(user=request.user, **filters)
+    return render(request, "trainer/weak_spots.html", {
+        "form": form, "filters": filters, "base_query": _period_query(filters),
+        "spots": spots, "trend_data": selectors.weak_trend_chart(spots=spots),
+        "rounds": selectors.certification_participation(user=request.user, start=filters["start"], end=filters["end"],
+                                                        team_id=filters["team_id"]),
+    }, status=400 if form.errors else 200)
+
+
+@supervisor_required
+def weak_spot_answers(request: HttpRequest) -> HttpResponse:
+    """The answers behind one heatmap cell, newest first, each opening on the review screen."""
+    form = _weak_spot_form(request, WeakSpotAnswersForm)
+    filters = form.filters()
+    ids = selectors.weak_spot_answer_ids(user=request.user, **filters)
+    page = Paginator(ids, WEAK_SPOT_ANSWERS_PAGE).get_page(request.GET.get("page"))
+    answers = selectors.weak_spot_answer_rows(answer_ids=list(page.object_list), criterion=filters["criterion"])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "trainer/weak_spot_answers.html", {
+        "form": form, "filters": filters, "page": page, "answers": answers, "query": params.urlencode(),
+        "back_query": _period_query(filters) + (f"&trainee={filters['trainee_id']}" if filters["trainee_id"] else ""),
+        "tag": selectors.tag_by_id(tag_id=filters["tag_id"]) if filters["tag_id"] else None,
+        "criterion_label": next((a.criterion_label for a in answers if a.criterion_label), filters["criterion"]),
+    }, status=400 if form.errors else 200)
 
 
 @supervisor_required

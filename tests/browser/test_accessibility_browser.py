@@ -13,10 +13,6 @@ AXE = REAL_CONTENT / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 FAILING_IMPACTS = {"serious", "critical"}
 LANGUAGES = ("zh-hans", "en")
-# The review screen's score-override inputs and passage-comment fields are rebuilt on the
-# review-screen helper's branch (issue 16, its other half); until that branch is merged they fail `label`.
-# test_review_screen_passes_axe below is xfail(strict) for it: when it passes, drop this entry and the mark.
-ELSEWHERE = {("review_answer", "label")}
 
 
 def _ids() -> dict:
@@ -126,7 +122,6 @@ def test_no_serious_axe_violations(browser, live_server, demo, username, role):
     found = []
     for lang in LANGUAGES:
         found += _walk(browser, live_server, username, f"{username}-demo-2026", pages, lang)
-    found = [f for f in found if (f[0], f[2]["id"]) not in ELSEWHERE]
     assert found == [], "axe found serious/critical WCAG 2.1 A/AA violations:\n" + _report(found)
 
 
@@ -135,15 +130,6 @@ def test_login_page_has_no_serious_axe_violations(browser, live_server, demo):
     for lang in LANGUAGES:
         found += _walk(browser, live_server, "", "", [("login", "/accounts/login/")], lang)
     assert found == [], "axe found serious/critical violations:\n" + _report(found)
-
-
-@pytest.mark.xfail(strict=True, reason="the review screen's score-override labels and passage-comment fields "
-                   "are fixed by the review-screen helper's branch (issue 16, its other half); remove this mark and ELSEWHERE after merging it")
-def test_review_screen_passes_axe(browser, live_server, demo):
-    ids = _ids()
-    found = _walk(browser, live_server, "zhuguan", "zhuguan-demo-2026", [("review_answer", f"/reviews/{ids['review']}/")],
-                  "zh-hans")
-    assert found == [], _report(found)
 
 
 # Elements with their own text smaller than 12 px, and links/buttons/fields under 24 px high, on a phone.

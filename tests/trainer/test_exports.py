@@ -76,6 +76,84 @@ def test_results_export_times_are_shop_local_and_text_stays_text(content, people
     response = client_for(people.supervisor).get(reverse("trainer:results_export", args=["xlsx"]))
     sheet = load_workbook(io.BytesIO(response.content)).active
     name, _username, team, submitted = next(sheet.iter_rows(min_row=2, max_col=4))
-    assert submitted.value == "2026-03-02 07:30"
+    assert submitted.value == datetime(2026, 3, 2, 7, 30) and submitted.is_date  # an Excel date, shop time
     assert name.value == "007" and name.data_type == "s"
     assert team.value == "https://example.com/team" and team.hyperlink is None
+
+
+def test_results_export_carries_reply_criteria_review_and_real_dates(content, people, client_for):
+    """Reply text, per-criterion automatic and final points, reviewer, comment, dates as Excel dates,
+    filter buttons on the frozen header; the CSV has the same columns."""
+    from datetime import datetime
+
+    from quizzes.models import Answer
+    from trainer.exports import RESULT_HEADERS
+    from trainer.services import review_submit_and_notify
+
+    scenario = Scenario.objects.order_by("slug").first()
+    reviewed = submit_reply(people.trainee, scenario, scenario.model_answer)
+    untouched = submit_reply(people.teammate, scenario, "亲,您好")
+    first = reviewed.auto_result["criteria"][0]
+    review_submit_and_notify(answer=Answer.objects.get(pk=reviewed.pk), reviewer=people.supervisor,
+                             points={first["key"]: 0}, comment="先回答买家的问题", passages=[], seen_review_id=None)
+    client = client_for(people.supervisor)
+    book = load_workbook(io.BytesIO(client.get(reverse("trainer:results_export", args=["xlsx"])).content))
+    sheet = book.active
+    header = [c.value for c in sheet[1]]
+    assert header == RESULT_HEADERS
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(header)).column_letter}3"
+    assert sheet.freeze_panes == "A2"
+    rows = {r[1].value: {h: c for h, c in zip(header, r)} for r in sheet.iter_rows(min_row=2)}
+    mine, theirs = rows["t1"], rows["t2"]
+    assert mine["回复内容"].value == scenario.model_answer
+    assert theirs["回复内容"].value == "亲,您好"
+    label = f"{first['label']} {first['earned']:g}/{first['max']:g}"
+    assert label in mine["各评分项自动得分"].value
+    assert f"{first['label']} 0/{first['max']:g}" in mine["各评分项最终得分"].value
+    assert theirs["各评分项自动得分"].value == theirs["各评分项最终得分"].value  # nobody reviewed: the scorer's
+    assert mine["审阅人"].value == people.supervisor.name and mine["审阅点评"].value == "先回答买家的问题"
+    for cell in (mine["提交时间"], mine["审阅时间"], theirs["提交时间"]):
+        assert cell.is_date and isinstance(cell.value, datetime) and cell.number_format == "yyyy-mm-dd hh:mm"
+    assert theirs["审阅时间"].value is None and theirs["审阅人"].value is None
+    body = client.get(reverse("trainer:results_export", args=["csv"])).content.decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(body)))
+    assert table[0] == RESULT_HEADERS
+    csv_mine = dict(zip(table[0], next(r for r in table[1:] if r[1] == "t1")))
+    assert csv_mine["审阅点评"] == "先回答买家的问题"
+    assert csv_mine["提交时间"] == mine["提交时间"].value.strftime("%Y-%m-%d %H:%M")
+    assert csv_mine["各评分项最终得分"] == mine["各评分项最终得分"].value
+
+
+def test_results_export_queries_do_not_grow(content, people, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from quizzes.models import Answer
+    from trainer.services import review_submit_and_notify
+
+    scenarios = list(Scenario.objects.order_by("slug")[:6])
+    client = client_for(people.supervisor)
+
+    def add(n):
+        for scenario in scenarios[:n]:
+            answer = submit_reply(people.trainee, scenario, scenario.model_answer)
+            review_submit_and_notify(answer=Answer.objects.get(pk=answer.pk), reviewer=people.supervisor, points={},
+                                     comment="好", passages=[], seen_review_id=None)
+
+    add(1)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("trainer:results_export", args=["xlsx"]))
+    add(6)
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("trainer:results_export", args=["xlsx"]))
+    assert len(large) == len(small)
+
+
+def test_grid_hire_date_is_a_date_cell(assigned, people, client_for):
+    from datetime import datetime
+
+    response = client_for(people.supervisor).get(reverse("trainer:team_grid_export", args=["xlsx"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["D2"]
+    assert cell.is_date and cell.value == datetime.combine(people.trainee.hire_date, datetime.min.time())
+    assert sheet.auto_filter.ref is not None

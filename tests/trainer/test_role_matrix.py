@@ -71,6 +71,8 @@ MATRIX = {
                             expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),
     "trainer:dispute_resolve": (lambda w: {"dispute_id": w["dispute"].pk}, OWN_TEAM_ONLY),
     "trainer:agreement": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:weak_spots": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:weak_spot_answers": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:certification": (lambda w: {}, expect(sup=403, sup_other=403, admin=403)),
     "trainer:certification_start": (lambda w: {"round_id": w["round"].pk},
                                     expect(owner=405, peer=405, sup=403, sup_other=403, admin=403)),

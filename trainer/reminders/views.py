@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from .. import selectors as trainer_selectors
+from .. import services as trainer_services
+from ..forms import TeamSamplingForm
 from ..permissions import supervisor_required
 from . import services
 from .forms import ReminderSettingsForm, TeamWebhookForm
@@ -28,13 +30,22 @@ def notification_settings(request: HttpRequest) -> HttpResponse:
 
 @supervisor_required
 def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
-    """A team's group robot (WeChat Work or DingTalk), for the team's own supervisors."""
+    """A team's group robot (WeChat Work or DingTalk) and its review sampling rule, for the team's own
+    supervisors. Each form posts on its own (`which`); the other is shown as saved."""
     team = trainer_selectors.access_team_by_id(user=request.user, team_id=team_id)
-    form = TeamWebhookForm(request.POST or None, initial={"webhook_url": team.webhook_url})
-    if request.method == "POST" and form.is_valid():
+    which = request.POST.get("which", "webhook") if request.method == "POST" else ""
+    form = TeamWebhookForm(request.POST if which == "webhook" else None, initial={"webhook_url": team.webhook_url})
+    sampling = TeamSamplingForm(request.POST if which == "sampling" else None,
+                                initial={"review_sample_percent": team.review_sample_percent})
+    if which == "webhook" and form.is_valid():
         services.team_webhook_update(team=team, webhook_url=form.cleaned_data["webhook_url"])
         messages.success(request, _("“%(team)s”的群机器人已保存。") % {"team": team.name})
         return redirect("trainer:team_settings", team.pk)
-    return render(request, "trainer/reminders/team_settings.html", {"team": team, "form": form,
-                                                                     "teams": trainer_selectors.teams_visible_to(user=request.user)},
-                  status=400 if form.errors else 200)
+    if which == "sampling" and sampling.is_valid():
+        trainer_services.team_review_sampling_update(team=team, percent=sampling.cleaned_data["review_sample_percent"])
+        messages.success(request, _("“%(team)s”的抽审规则已保存。") % {"team": team.name})
+        return redirect("trainer:team_settings", team.pk)
+    return render(request, "trainer/reminders/team_settings.html", {
+        "team": team, "form": form, "sampling_form": sampling,
+        "teams": trainer_selectors.teams_visible_to(user=request.user),
+    }, status=400 if form.errors or sampling.errors else 200)

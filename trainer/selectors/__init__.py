@@ -5,3 +5,5 @@ from .grid import *  # noqa: F401,F403
 from .people import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .disputes import *  # noqa: F401,F403
+from .review import *  # noqa: F401,F403
+from .weakspots import *  # noqa: F401,F403

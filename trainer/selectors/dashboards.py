@@ -2,18 +2,19 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from courses import clock
 from quizzes.models import Answer, Review
-from quizzes.selectors import review_queue_head
 
 from ..models import User
 from .certification import certification_alerts, certification_records
 from .disputes import open_disputes_for
 from .people import trainees_visible_to, trainees_with_paths
 from .progress import progress_for, quiz_and_certification_attempts
+from .review import review_queue_head_for
+from .weakspots import weakest_criteria_for
 
 def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
     """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
@@ -50,6 +51,7 @@ def trainee_dashboard(*, trainee: User) -> dict:
                                "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
                          .order_by("-created_at")[:5]),
         "series": score_series(trainee=trainee),
+        "weakest": weakest_criteria_for(trainee=trainee),
     }
 
 
@@ -68,7 +70,7 @@ def supervisor_dashboard(*, user: User) -> dict:
         entry["percent_sum"] += row.percent
     for entry in teams.values():
         entry["percent"] = round(entry["percent_sum"] / entry["trainees"]) if entry["trainees"] else 0
-    pending, flagged, top_queue = review_queue_head(user=user, n=5)
+    pending, flagged, top_queue = review_queue_head_for(user=user, n=5)
     return {
         "teams": list(teams.values()), "behind_count": sum(entry["overdue"] for entry in teams.values()),
         "pending_reviews": pending, "flagged_reviews": flagged,
@@ -95,6 +97,10 @@ def trainee_detail(*, trainee: User, page_number=None) -> dict:
 
 def results_for_export(*, user: User):
     """Every submitted answer of the trainees the user may see, for the results export."""
+    # Each answer's reviews (newest first, with the reviewer) come with every chunk of 2,000: one query a chunk.
+    reviews = Review.objects.select_related("reviewer").only(
+        "answer_id", "created_at", "comment", "criteria", "reviewer_id", *(f"reviewer__{n}" for n in User.NAME_FIELDS))
     return (Answer.objects.filter(user__in=trainees_visible_to(user=user), submitted_at__isnull=False)
             .select_related("user", "user__team", "attempt", "scenario__module", "question__module")
+            .prefetch_related(Prefetch("reviews", queryset=reviews.order_by("-created_at", "-id"), to_attr="latest_reviews"))
             .order_by("user__username", "submitted_at").iterator(chunk_size=2000))
