@@ -25,6 +25,10 @@ class Team(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     # A WeChat Work (企业微信) or DingTalk (钉钉) group robot: both take the same JSON text message.
     webhook_url = models.URLField(_("群机器人 Webhook"), max_length=500, blank=True)
+    # The path of members who have none of their own (PathAssignment overrides it per trainee).
+    default_path = models.ForeignKey("trainer.OnboardingPath", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="default_for_teams", verbose_name=_("默认带教路径"))
+    default_path_set_at = models.DateTimeField(_("默认路径设定时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -45,6 +49,8 @@ class User(AbstractUser):
     # Set for a temporary password: every page sends the user to set their own first.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     email_reminders = models.BooleanField(_("邮件提醒"), default=True)
+    # Days added to every due date of the trainee's path; each grant is a PersonChange (who, when, why).
+    due_extension_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
 
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # what `name` reads, for .only()
 
@@ -255,6 +261,8 @@ class PersonChange(models.Model):
         DEACTIVATED = "deactivated", _("停用")
         REACTIVATED = "reactivated", _("恢复")
         CREDENTIALS = "credentials", _("重新发放登录方式")
+        PATH = "path", _("更换带教路径")
+        EXTENSION = "extension", _("延长期限")
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes", verbose_name=_("人员"))
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -262,6 +270,7 @@ class PersonChange(models.Model):
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     before = models.CharField(_("修改前"), max_length=200, blank=True)
     after = models.CharField(_("修改后"), max_length=200, blank=True)
+    note = models.CharField(_("原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("时间"))
 
     class Meta:

@@ -12,7 +12,7 @@ from quizzes.selectors import review_queue_head
 from ..models import User
 from .certification import certification_alerts, certification_records
 from .people import trainees_visible_to, trainees_with_paths
-from .progress import progress_for, quiz_and_certification_attempts
+from .progress import TRAINEE_PATH_FIELDS, TRAINEE_PATH_RELATED, progress_for, quiz_and_certification_attempts
 
 def _submitted_answers_of(trainee_ids: list[int]) -> QuerySet:
     """Submitted answers as the answer lists show them: when, mode, scenario title or question prompt, scores, flags."""
@@ -37,8 +37,7 @@ def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
 
 def trainee_dashboard(*, trainee: User) -> dict:
     """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
-    own = User.objects.select_related("path_assignment__path").only(
-        "hire_date", "path_assignment__assigned_at", "path_assignment__path__name").get(pk=trainee.pk)
+    own = User.objects.select_related(*TRAINEE_PATH_RELATED).only(*TRAINEE_PATH_FIELDS).get(pk=trainee.pk)
     progress = progress_for(trainees=[own])[0]
     today = clock.today()
     return {
