@@ -121,6 +121,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "trainer.User"
 # Who may see whose answers and attempts: quizzes asks this function (the one rule) instead of reading roles.
 QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
+# Where a module page links for its quiz: courses names no quizzes URL itself (apps depend one way).
+COURSES_MODULE_QUIZ_URL = "quizzes:module_quizzes"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
