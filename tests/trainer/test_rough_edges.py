@@ -123,3 +123,24 @@ def test_trainee_home_queries_stay_flat_with_an_extension(assigned, people, clie
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("home"))
     assert len(after) == len(before)
+
+
+def test_score_chart_has_a_series_per_mode_and_a_label_per_day(assigned, people, client_for):
+    from quizzes import services as quiz_services
+    from tests.factories import attempt_inputs
+    from trainer.selectors import score_series
+
+    scenarios = list(Scenario.objects.filter(is_active=True, certification_only=False).order_by("slug")[:2])
+    for scenario in scenarios:
+        submit_reply(people.trainee, scenario, scenario.model_answer)
+    attempt = quiz_services.module_quiz_start(user=people.trainee, module=Module.objects.get(slug="customer-types"))
+    quiz_services.attempt_submit(attempt_id=attempt.pk, user=people.trainee, inputs=attempt_inputs(attempt, good=True))
+    chart = score_series(trainee=people.trainee)
+    assert chart["labels"] == [f"{clock.today():%m-%d}"]  # one label per day, not one per answer
+    modes = [s["mode"] for s in chart["series"]]
+    assert modes == ["practice", "module_quiz"]
+    practice = [a.final_total for a in people.trainee.answers.filter(attempt__mode="practice")]
+    assert chart["series"][0]["data"] == [round(sum(practice) / len(practice))]
+    body = client_for(people.trainee).get(reverse("home")).content.decode()
+    table = body[body.index('data-testid="score-table"'):]
+    assert "练习" in table[:600] and 'role="img"' in body
