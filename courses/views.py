@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -61,4 +62,6 @@ def search(request: HttpRequest) -> HttpResponse:
         (lesson, selectors.search_snippet(lesson.body_text, query.strip()))
         for lesson in selectors.lessons_search(query=query)
     ]
-    return render(request, "courses/search.html", {"query": query, "results": results})
+    extra = getattr(settings, "COURSES_SEARCH_EXTRA", "")
+    scenarios = import_string(extra)(query=query) if extra else []
+    return render(request, "courses/search.html", {"query": query, "results": results, "scenarios": scenarios})

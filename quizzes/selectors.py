@@ -139,6 +139,18 @@ def practice_catalogue(*, module_slug: str = "", tag_code: str = "",
     return scenarios, questions
 
 
+def scenarios_search(*, query: str, limit: int = 30) -> list[Scenario]:
+    """Practice scenarios whose title or background contains the query (a substring; works for Chinese).
+    The buyer's messages are JSON, stored with escaped Chinese, so a substring search would miss them."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(Scenario.objects.filter(is_active=True, certification_only=False)
+                .filter(Q(title__icontains=query) | Q(context__icontains=query))
+                .select_related("module").only("slug", "title", "context", "module__title")
+                .order_by("module__order", "slug")[:limit])
+
+
 class PracticeMark(NamedTuple):
     tries: int
     best: int | None

@@ -144,3 +144,35 @@ def test_score_chart_has_a_series_per_mode_and_a_label_per_day(assigned, people,
     body = client_for(people.trainee).get(reverse("home")).content.decode()
     table = body[body.index('data-testid="score-table"'):]
     assert "练习" in table[:600] and 'role="img"' in body
+
+
+def test_search_finds_scenarios_as_well_as_lessons(content, people, client_for):
+    scenario = Scenario.objects.filter(is_active=True, certification_only=False).order_by("slug").first()
+    word = scenario.title[:3]
+    body = client_for(people.trainee).get(reverse("courses:search"), {"q": word}).content.decode()
+    results = body[body.index('data-testid="scenario-results"'):]
+    assert f'href="{scenario.get_absolute_url()}"' in results
+    hidden = Scenario.objects.filter(certification_only=True).first()
+    if hidden is not None:
+        exam_only = client_for(people.trainee).get(reverse("courses:search"), {"q": hidden.title}).content.decode()
+        assert hidden.get_absolute_url() not in exam_only  # exam scenarios stay out of practice search
+
+
+def test_every_model_and_field_has_a_chinese_name_in_admin():
+    from django.apps import apps
+
+    english = []
+    for app in ("trainer", "courses", "quizzes"):
+        for model in apps.get_app_config(app).get_models():
+            if str(model._meta.verbose_name).isascii():
+                english.append(model.__name__)
+            for f in model._meta.get_fields():
+                if f.concrete and not f.primary_key and not (model.__name__ == "User" and f.model is not model) \
+                        and str(f.verbose_name).isascii() and f.name not in _AUTH_FIELDS:
+                    english.append(f"{model.__name__}.{f.name}")
+    assert english == []
+
+
+# AbstractUser's own fields: Django translates their names in its catalogue.
+_AUTH_FIELDS = {"password", "last_login", "is_superuser", "username", "first_name", "last_name", "email",
+                "is_staff", "is_active", "date_joined", "groups", "user_permissions"}

@@ -123,6 +123,8 @@ AUTH_USER_MODEL = "trainer.User"
 QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
 # Where a module page links for its quiz: courses names no quizzes URL itself (apps depend one way).
 COURSES_MODULE_QUIZ_URL = "quizzes:module_quizzes"
+# What the search page finds besides lessons: practice scenarios (courses imports nothing from quizzes).
+COURSES_SEARCH_EXTRA = "quizzes.selectors.scenarios_search"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
