@@ -63,3 +63,19 @@ def test_practice_list_filter_and_marks(page, demo):
     mark = page.locator(f'[data-testid="mark-{scenario.slug}"]')
     expect(mark).to_contain_text("练过")
     expect(mark).to_contain_text(f"最好 {answer.final_total} 分")
+
+
+def test_phone_navbar_menu_button_sits_at_the_right(browser, live_server, demo):
+    context = browser.new_context(locale="zh-CN", base_url=live_server.url, viewport={"width": 390, "height": 800})
+    phone = context.new_page()
+    login(phone, "xinren1", "xinren1-demo-2026")
+    toggler = phone.locator(".navbar-toggler").bounding_box()
+    container = phone.locator("nav.navbar .container").bounding_box()
+    language = phone.locator("nav.navbar form[action$='/i18n/setlang/']").bounding_box()
+    # The button ends at the bar's right edge (less the container's padding), after the language button.
+    assert container["x"] + container["width"] - (toggler["x"] + toggler["width"]) <= 16
+    assert toggler["x"] > language["x"] + language["width"]
+    assert toggler["width"] >= 24 and toggler["height"] >= 24
+    phone.click(".navbar-toggler")
+    expect(phone.locator('[data-testid="nav-search"]')).to_be_visible()
+    context.close()
