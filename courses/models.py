@@ -76,7 +76,7 @@ class Lesson(models.Model):
     # Rendered and sanitised once when the text changes, not on every page view.
     body_html = models.TextField(_("正文(HTML)"), editable=False, default="")
     # Plain text for substring search (Chinese has no word boundaries for a word index).
-    body_text = models.TextField(editable=False, default="")
+    body_text = models.TextField(editable=False, default="", verbose_name=_("正文纯文本"))
     tags = models.ManyToManyField(Tag, blank=True, related_name="lessons", verbose_name=_("标签"))
     source_path = models.CharField(_("来源文件"), max_length=255, blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -94,8 +94,8 @@ class Lesson(models.Model):
 
 
 class LessonCompletion(models.Model):
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions")
-    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_completions", verbose_name=_("用户"))
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions", verbose_name=_("课时"))
     completed_at = models.DateTimeField(_("完成时间"))
 
     class Meta:

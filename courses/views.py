@@ -1,9 +1,12 @@
 """Thin curriculum views."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -23,7 +26,10 @@ def module_detail(request: HttpRequest, slug: str) -> HttpResponse:
     done = selectors.completed_lesson_ids(user=request.user)
     rows = [(lesson, lesson.id in done) for lesson in lessons]
     percent = round(100 * sum(d for _, d in rows) / len(rows)) if rows else 0
-    return render(request, "courses/module.html", {"module": module, "rows": rows, "percent": percent})
+    quiz_url_name = getattr(settings, "COURSES_MODULE_QUIZ_URL", "")
+    quiz_url = f"{reverse(quiz_url_name)}#quiz-{module.slug}" if quiz_url_name else ""
+    return render(request, "courses/module.html", {"module": module, "rows": rows, "percent": percent,
+                                                   "quiz_url": quiz_url})
 
 
 @login_required
@@ -56,4 +62,6 @@ def search(request: HttpRequest) -> HttpResponse:
         (lesson, selectors.search_snippet(lesson.body_text, query.strip()))
         for lesson in selectors.lessons_search(query=query)
     ]
-    return render(request, "courses/search.html", {"query": query, "results": results})
+    extra = getattr(settings, "COURSES_SEARCH_EXTRA", "")
+    scenarios = import_string(extra)(query=query) if extra else []
+    return render(request, "courses/search.html", {"query": query, "results": results, "scenarios": scenarios})

@@ -16,9 +16,9 @@ class RubricVersion(models.Model):
     rewrites an old result: it creates a new version.
     """
 
-    content_hash = models.CharField(max_length=64, unique=True)
-    snapshot = models.JSONField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    content_hash = models.CharField(max_length=64, unique=True, verbose_name=_("内容哈希"))
+    snapshot = models.JSONField(verbose_name=_("快照"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("创建时间"))
 
     class Meta:
         verbose_name = _("评分标准版本")
@@ -121,9 +121,9 @@ class Attempt(models.Model):
         SUBMITTED = "submitted", _("已提交")
         EXPIRED = "expired", _("超时交卷")
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("用户"))
     mode = models.CharField(_("类型"), max_length=16, choices=Mode.choices)
-    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts")
+    module = models.ForeignKey(Module, null=True, blank=True, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("模块"))
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.IN_PROGRESS)
     pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=70)
     started_at = models.DateTimeField(_("开始时间"))
@@ -132,7 +132,7 @@ class Attempt(models.Model):
     total = models.PositiveSmallIntegerField(_("总分"), null=True, blank=True)
     passed = models.BooleanField(_("通过"), null=True, blank=True)
     # Practice: the token of the form the reply came from, so a resent or doubled form records one answer.
-    form_token = models.CharField(max_length=64, null=True, blank=True)
+    form_token = models.CharField(max_length=64, null=True, blank=True, verbose_name=_("表单令牌"))
 
     class Meta:
         ordering = ["-started_at"]
@@ -167,39 +167,39 @@ class Attempt(models.Model):
 class Answer(models.Model):
     """A reply to a scenario or a choice for a question, with the automatic and the final score."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers")
-    position = models.PositiveSmallIntegerField(default=0)
-    scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
-    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="answers", verbose_name=_("答题记录"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="answers", verbose_name=_("用户"))
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("序号"))
+    scenario = models.ForeignKey(Scenario, null=True, blank=True, on_delete=models.PROTECT, related_name="answers", verbose_name=_("情景题"))
+    question = models.ForeignKey(Question, null=True, blank=True, on_delete=models.PROTECT, related_name="answers", verbose_name=_("知识题"))
     reply_text = models.TextField(_("回复"), blank=True)
     selected = models.JSONField(_("所选"), default=list, blank=True)
-    draft_saved_at = models.DateTimeField(null=True, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True, verbose_name=_("草稿保存时间"))
     # The sequence number of the autosave the draft came from: an older save arriving late is refused.
-    draft_seq = models.PositiveIntegerField(default=0)
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    draft_seq = models.PositiveIntegerField(default=0, verbose_name=_("草稿序号"))
+    submitted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("提交时间"))
     # Timing seen by the server: when the page with this item was first served, and when the reply
     # arrived (for an expired attempt: its last draft in time). These are what the results count.
-    served_at = models.DateTimeField(null=True, blank=True)
-    received_at = models.DateTimeField(null=True, blank=True)
+    served_at = models.DateTimeField(null=True, blank=True, verbose_name=_("出题时间"))
+    received_at = models.DateTimeField(null=True, blank=True, verbose_name=_("收到时间"))
     # Timing from the page (advisory): first keystroke and submit, in milliseconds after the question appeared.
-    first_keystroke_ms = models.PositiveIntegerField(null=True, blank=True)
-    submit_ms = models.PositiveIntegerField(null=True, blank=True)
+    first_keystroke_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("首次输入(毫秒)"))
+    submit_ms = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("提交用时(毫秒)"))
     # Characters that arrived by paste, as the page counted them (advisory): it can only add a
     # "pasted" flag for a supervisor, never raise a score.
-    pasted_chars = models.PositiveIntegerField(null=True, blank=True)
+    pasted_chars = models.PositiveIntegerField(null=True, blank=True, verbose_name=_("粘贴字数"))
     # The current automatic result (mirrors the newest ScoreRecord) and the final one after review.
-    rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
-    auto_result = models.JSONField(null=True, blank=True)
-    auto_total = models.PositiveSmallIntegerField(null=True, blank=True)
-    auto_passed = models.BooleanField(null=True, blank=True)
-    needs_review = models.BooleanField(default=False)
-    final_total = models.PositiveSmallIntegerField(null=True, blank=True)
-    final_passed = models.BooleanField(null=True, blank=True)
-    reviewed_at = models.DateTimeField(null=True, blank=True)
+    rubric = models.ForeignKey(RubricVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="answers", verbose_name=_("评分标准版本"))
+    auto_result = models.JSONField(null=True, blank=True, verbose_name=_("自动评分详情"))
+    auto_total = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("自动得分"))
+    auto_passed = models.BooleanField(null=True, blank=True, verbose_name=_("自动判定通过"))
+    needs_review = models.BooleanField(default=False, verbose_name=_("需人工审阅"))
+    final_total = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("最终得分"))
+    final_passed = models.BooleanField(null=True, blank=True, verbose_name=_("最终通过"))
+    reviewed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("审阅时间"))
     # The attempt's pass mark, copied when the answer is created (attempts never change it), so the
     # review queue can sort by distance from the pass mark from one index without joining attempts.
-    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(null=True, blank=True, verbose_name=_("及格线"))
 
     class Meta:
         ordering = ["attempt", "position"]
@@ -249,14 +249,14 @@ class Answer(models.Model):
 class ScoreRecord(models.Model):
     """Every automatic score an answer ever had; rescoring adds one and keeps the old."""
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="score_records")
-    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
-    engine_version = models.CharField(max_length=20)
-    result = models.JSONField()
-    total = models.PositiveSmallIntegerField()
-    passed = models.BooleanField()
-    needs_review = models.BooleanField(default=False)
-    created_at = models.DateTimeField()
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="score_records", verbose_name=_("作答"))
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分标准版本"))
+    engine_version = models.CharField(max_length=20, verbose_name=_("评分引擎版本"))
+    result = models.JSONField(verbose_name=_("评分详情"))
+    total = models.PositiveSmallIntegerField(verbose_name=_("得分"))
+    passed = models.BooleanField(verbose_name=_("通过"))
+    needs_review = models.BooleanField(default=False, verbose_name=_("需人工审阅"))
+    created_at = models.DateTimeField(verbose_name=_("创建时间"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -271,18 +271,18 @@ class Review(models.Model):
     statistics and the history of who changed what stay exact.
     """
 
-    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reviews")
-    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given")
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("作答"))
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews_given", verbose_name=_("审阅人"))
     created_at = models.DateTimeField(_("审阅时间"))
     comment = models.TextField(_("总体点评"), blank=True)
-    criteria = models.JSONField(default=list)  # [{key, label, kind, max, auto_earned, final_earned}]
-    auto_total = models.PositiveSmallIntegerField()
-    final_total = models.PositiveSmallIntegerField()
-    final_passed = models.BooleanField()
-    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+")
+    criteria = models.JSONField(default=list, verbose_name=_("逐项评分"))  # [{key, label, kind, max, auto_earned, final_earned}]
+    auto_total = models.PositiveSmallIntegerField(verbose_name=_("自动得分"))
+    final_total = models.PositiveSmallIntegerField(verbose_name=_("最终得分"))
+    final_passed = models.BooleanField(verbose_name=_("最终通过"))
+    rubric = models.ForeignKey(RubricVersion, on_delete=models.PROTECT, related_name="+", verbose_name=_("评分标准版本"))
     # The token of the review form it was submitted from: a resent form (force=1 twice, a double
     # click, a retry after a timeout) finds its review already made and makes no second one.
-    submit_token = models.CharField(max_length=64, blank=True, default="")
+    submit_token = models.CharField(max_length=64, blank=True, default="", verbose_name=_("提交令牌"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -302,22 +302,28 @@ class Review(models.Model):
 class ReviewComment(models.Model):
     """A comment on a selected passage of the reply."""
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
-    start = models.PositiveIntegerField()
-    end = models.PositiveIntegerField()
-    quote = models.CharField(max_length=500)
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments", verbose_name=_("审阅"))
+    start = models.PositiveIntegerField(verbose_name=_("起始位置"))
+    end = models.PositiveIntegerField(verbose_name=_("结束位置"))
+    quote = models.CharField(max_length=500, verbose_name=_("原文"))
     text = models.CharField(_("批注"), max_length=1000)
 
     class Meta:
         ordering = ["start"]
+        verbose_name = _("原文批注")
+        verbose_name_plural = _("原文批注")
 
 
 class ReviewLock(models.Model):
     """Who is reviewing an answer right now; expires so an abandoned screen frees the answer."""
 
-    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="review_lock")
-    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    expires_at = models.DateTimeField()
+    answer = models.OneToOneField(Answer, on_delete=models.CASCADE, related_name="review_lock", verbose_name=_("作答"))
+    holder = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("审阅人"))
+    expires_at = models.DateTimeField(verbose_name=_("到期时间"))
+
+    class Meta:
+        verbose_name = _("审阅锁")
+        verbose_name_plural = _("审阅锁")
 
 
 class ReviewResponse(models.Model):

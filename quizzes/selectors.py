@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Max, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
@@ -166,18 +166,50 @@ def access_question_by_slug(*, slug: str) -> Question:
                              certification_only=False)
 
 
-def practice_catalogue(*, module_slug: str = "", tag_code: str = "") -> tuple[QuerySet[Scenario], QuerySet[Question]]:
-    """Scenarios and questions for practice, optionally narrowed to a module or a tag."""
-    scenarios = Scenario.objects.filter(is_active=True, certification_only=False).select_related("module").prefetch_related("tags")
-    questions = Question.objects.filter(is_active=True, certification_only=False).select_related("module")
+def practice_catalogue(*, module_slug: str = "", tag_code: str = "",
+                       tag_codes: tuple[str, ...] = ()) -> tuple[QuerySet[Scenario], QuerySet[Question]]:
+    """Scenarios and questions for practice, optionally narrowed to a module and to tags ("kind:key"; all must match)."""
+    scenarios = (Scenario.objects.filter(is_active=True, certification_only=False).select_related("module")
+                 .prefetch_related("tags").order_by("module__order", "slug"))
+    questions = Question.objects.filter(is_active=True, certification_only=False).select_related("module").order_by(
+        "module__order", "slug")
     if module_slug:
         scenarios = scenarios.filter(module__slug=module_slug)
         questions = questions.filter(module__slug=module_slug)
-    if tag_code and ":" in tag_code:
-        kind, key = tag_code.split(":", 1)
-        scenarios = scenarios.filter(tags__kind=kind, tags__key=key)
-        questions = questions.filter(tags__kind=kind, tags__key=key)
-    return scenarios.distinct(), questions.distinct()
+    for code in (tag_code, *tag_codes):
+        if code and ":" in code:
+            kind, key = code.split(":", 1)
+            # One subquery per tag, so that two tags narrow instead of widening a single join.
+            scenarios = scenarios.filter(pk__in=Scenario.objects.filter(tags__kind=kind, tags__key=key).values("pk"))
+            questions = questions.filter(pk__in=Question.objects.filter(tags__kind=kind, tags__key=key).values("pk"))
+    return scenarios, questions
+
+
+def scenarios_search(*, query: str, limit: int = 30) -> list[Scenario]:
+    """Practice scenarios whose title or background contains the query (a substring; works for Chinese).
+    The buyer's messages are JSON, stored with escaped Chinese, so a substring search would miss them."""
+    query = query.strip()
+    if not query:
+        return []
+    return list(Scenario.objects.filter(is_active=True, certification_only=False)
+                .filter(Q(title__icontains=query) | Q(context__icontains=query))
+                .select_related("module").only("slug", "title", "context", "module__title")
+                .order_by("module__order", "slug")[:limit])
+
+
+class PracticeMark(NamedTuple):
+    tries: int
+    best: int | None
+
+
+def practice_marks(*, user, scenario_ids: list[int]) -> dict[int, PracticeMark]:
+    """How often the user answered each scenario in practice and their best score (one query)."""
+    if not scenario_ids:
+        return {}
+    rows = (Answer.objects.filter(user=user, scenario_id__in=scenario_ids, submitted_at__isnull=False,
+                                  attempt__mode=Attempt.Mode.PRACTICE)
+            .values("scenario_id").annotate(tries=Count("id"), best=Max("final_total")).order_by())
+    return {row["scenario_id"]: PracticeMark(row["tries"], row["best"]) for row in rows}
 
 
 def practice_history(*, user, scenario: Scenario, limit: int = 10) -> list[Answer]:

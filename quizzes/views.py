@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,16 +19,28 @@ from . import selectors, services
 from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, ReplyForm, ReviewDisputeForm
 from .models import Attempt
 
+PRACTICE_PAGE = 24  # scenarios a page of the practice list
+
 
 @login_required
 def practice_list(request: HttpRequest) -> HttpResponse:
-    module_slug = request.GET.get("module", "")
-    tag_code = request.GET.get("tag", "")
-    scenarios, questions = selectors.practice_catalogue(module_slug=module_slug, tag_code=tag_code)
+    """The practice catalogue a page at a time, filtered by module, customer type and situation, with the
+    trainee's tries and best score per scenario."""
+    module_slug = request.GET.get("module", "")[:60]
+    customer, situation = request.GET.get("customer", "")[:80], request.GET.get("situation", "")[:80]
+    tag_code = request.GET.get("tag", "")[:80]
+    scenarios, questions = selectors.practice_catalogue(module_slug=module_slug, tag_code=tag_code,
+                                                        tag_codes=(customer, situation))
+    page = Paginator(scenarios, PRACTICE_PAGE).get_page(request.GET.get("page"))
+    marks = selectors.practice_marks(user=request.user, scenario_ids=[s.pk for s in page.object_list])
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(request, "quizzes/practice_list.html", {
-        "scenarios": scenarios, "questions": questions, "modules": Module.objects.order_by("order"),
+        "page": page, "scenarios": [(s, marks.get(s.pk)) for s in page.object_list], "questions": questions,
+        "modules": Module.objects.order_by("order"),
         "customer_tags": Tag.objects.filter(kind=Tag.Kind.CUSTOMER), "situation_tags": Tag.objects.filter(kind=Tag.Kind.SITUATION),
-        "module_slug": module_slug, "tag_code": tag_code,
+        "module_slug": module_slug, "customer": customer, "situation": situation, "tag_code": tag_code,
+        "query": params.urlencode(),
     })
 
 

@@ -46,7 +46,7 @@ def demo_activity(*, team, users) -> str:
 
     from courses import clock
 
-    path = OnboardingPath.objects.first()
+    path = OnboardingPath.objects.filter(slug="newhire-30-days").first()
     if path is None:
         return "no onboarding path loaded yet"
     trainees = [u for u in users.values() if u.role == "trainee"]

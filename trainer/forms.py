@@ -16,6 +16,15 @@ from quizzes.models import Attempt
 from .models import CertificationExam, OnboardingPath, Team, User
 
 
+class IsoDateInput(forms.DateInput):
+    """<input type="date">, whose value must be ISO yyyy-mm-dd whatever the language's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 def _filter_bar(*columns: tuple[str, str]) -> FormHelper:
     """A one-line GET form: each field in its column, the filter button last."""
     helper = FormHelper()
@@ -53,9 +62,12 @@ class GridFilterForm(forms.Form):
 
 
 class AssignPathForm(forms.Form):
-    path = forms.ModelChoiceField(queryset=OnboardingPath.objects.only("pk", "name"), label=_("带教路径"))
-    team = _team_field(required=False, label=_("整个团队"))
-    trainee = _trainee_field(label=_("或单个学员"))
+    path = forms.ModelChoiceField(queryset=OnboardingPath.objects.only("pk", "name").order_by("name"), label=_("带教路径"))
+    team = _team_field(required=False, label=_("整个团队(团队默认路径)"),
+                       help_text=_("团队里没有自己路径的学员按默认路径学习。"))
+    trainee = _trainee_field(label=_("或单个学员"), help_text=_("学员自己的路径优先于团队默认路径。"))
+    # Set by the confirmation page: the supervisor has seen what the new path keeps and changes.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, teams, trainees, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,8 +218,7 @@ class DisputeResolveForm(CriterionPointsMixin, forms.Form):
 class RoundScheduleForm(forms.Form):
     team = _team_field(label=_("团队"))
     exam = forms.ModelChoiceField(queryset=CertificationExam.objects.only("pk", "name"), label=_("考试"))
-    first_day = forms.DateField(label=_("第一轮开始日期"),  # ISO: the only value a date input accepts
-                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    first_day = forms.DateField(label=_("第一轮开始日期"), widget=IsoDateInput())
     months = forms.IntegerField(min_value=1, max_value=12, initial=3, label=_("连续安排几个月"))
     window_days = forms.IntegerField(min_value=1, max_value=28, initial=7, label=_("每轮开放天数"))
 

@@ -9,9 +9,9 @@ that every name the templates and the navigation use is listed.
 ICONS = (
     "arrow-left", "arrow-repeat", "arrow-right", "award", "bar-chart", "bell", "book", "bullseye",
     "calendar-week", "chat-dots", "chat-square-quote", "check-circle-fill", "check-lg", "check2",
-    "check2-all", "check2-square", "circle", "clipboard-check", "clock", "clock-history", "dash-circle-fill", "dot",
+    "check2-all", "check2-circle", "check2-square", "circle", "clipboard-check", "clock", "clock-history", "dash-circle-fill", "dot",
     "exclamation-triangle", "file-earmark-excel", "flag", "flag-fill", "gear", "graph-up", "grid-3x3",
-    "headset", "hourglass-split", "house", "info-circle", "lightbulb", "people", "person-check",
+    "headset", "hourglass-split", "house", "info-circle", "lightbulb", "pencil-square", "people", "person-check",
     "person-circle", "person-plus", "record-circle", "search", "send", "shield-lock", "shop", "signpost",
     "signpost-split", "stopwatch", "thermometer-half", "ui-checks", "upload", "x-circle-fill", "x-lg",
 )

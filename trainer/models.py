@@ -30,6 +30,10 @@ class Team(models.Model):
     # of the rest (by a hash of the answer id, so the same answers stay in; quizzes.selectors.QueueSampling).
     review_sample_percent = models.PositiveSmallIntegerField(
         _("其余回复抽审比例(%)"), default=100, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    # The path of members who have none of their own (PathAssignment overrides it per trainee).
+    default_path = models.ForeignKey("trainer.OnboardingPath", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="default_for_teams", verbose_name=_("默认带教路径"))
+    default_path_set_at = models.DateTimeField(_("默认路径设定时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -50,6 +54,8 @@ class User(AbstractUser):
     # Set for a temporary password: every page sends the user to set their own first.
     must_change_password = models.BooleanField(_("须修改密码"), default=False)
     email_reminders = models.BooleanField(_("邮件提醒"), default=True)
+    # Days added to every due date of the trainee's path; each grant is a PersonChange (who, when, why).
+    due_extension_days = models.PositiveSmallIntegerField(_("延期天数"), default=0)
 
     NAME_FIELDS = ("display_name", "first_name", "last_name", "username")  # what `name` reads, for .only()
 
@@ -140,12 +146,12 @@ class PathStep(models.Model):
         MODULE_QUIZ = "module_quiz", _("模块测验")
         CERTIFICATION = "certification", _("认证考试")
 
-    path = models.ForeignKey(OnboardingPath, on_delete=models.CASCADE, related_name="steps")
+    path = models.ForeignKey(OnboardingPath, on_delete=models.CASCADE, related_name="steps", verbose_name=_("带教路径"))
     order = models.PositiveSmallIntegerField(_("顺序"))
     kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
-    lesson = models.ForeignKey("courses.Lesson", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    module = models.ForeignKey("courses.Module", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    exam = models.ForeignKey(CertificationExam, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey("courses.Lesson", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("课时"))
+    module = models.ForeignKey("courses.Module", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("模块"))
+    exam = models.ForeignKey(CertificationExam, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name=_("认证考试"))
     due_days = models.PositiveSmallIntegerField(_("入职后第几天到期"))
     pass_mark = models.PositiveSmallIntegerField(_("及格线"), default=70)
 
@@ -177,10 +183,10 @@ class PathStep(models.Model):
 
 
 class PathAssignment(models.Model):
-    trainee = models.OneToOneField(User, on_delete=models.CASCADE, related_name="path_assignment")
-    path = models.ForeignKey(OnboardingPath, on_delete=models.PROTECT, related_name="assignments")
+    trainee = models.OneToOneField(User, on_delete=models.CASCADE, related_name="path_assignment", verbose_name=_("学员"))
+    path = models.ForeignKey(OnboardingPath, on_delete=models.PROTECT, related_name="assignments", verbose_name=_("带教路径"))
     assigned_at = models.DateTimeField(_("分配时间"))
-    assigned_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    assigned_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("分配人"))
 
     class Meta:
         verbose_name = _("路径分配")
@@ -190,8 +196,8 @@ class PathAssignment(models.Model):
 class CertificationRound(models.Model):
     """A window in which a team sits an exam (e.g. the November round)."""
 
-    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="rounds")
-    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="certification_rounds")
+    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="rounds", verbose_name=_("考试"))
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="certification_rounds", verbose_name=_("团队"))
     title = models.CharField(_("轮次名称"), max_length=80)
     opens_on = models.DateField(_("开始日期"))
     closes_on = models.DateField(_("截止日期"))
@@ -216,11 +222,11 @@ class CertificationAttempt(models.Model):
     from them rather than stored.
     """
 
-    attempt = models.OneToOneField("quizzes.Attempt", on_delete=models.CASCADE, related_name="certification")
-    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="attempts")
-    round = models.ForeignKey(CertificationRound, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts")
-    trainee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certification_attempts")
-    verification_code = models.CharField(max_length=24, unique=True)
+    attempt = models.OneToOneField("quizzes.Attempt", on_delete=models.CASCADE, related_name="certification", verbose_name=_("答题记录"))
+    exam = models.ForeignKey(CertificationExam, on_delete=models.PROTECT, related_name="attempts", verbose_name=_("考试"))
+    round = models.ForeignKey(CertificationRound, null=True, blank=True, on_delete=models.SET_NULL, related_name="attempts", verbose_name=_("轮次"))
+    trainee = models.ForeignKey(User, on_delete=models.CASCADE, related_name="certification_attempts", verbose_name=_("学员"))
+    verification_code = models.CharField(max_length=24, unique=True, verbose_name=_("验证码"))
 
     class Meta:
         ordering = ["-attempt__started_at"]
@@ -260,6 +266,8 @@ class PersonChange(models.Model):
         DEACTIVATED = "deactivated", _("停用")
         REACTIVATED = "reactivated", _("恢复")
         CREDENTIALS = "credentials", _("重新发放登录方式")
+        PATH = "path", _("更换带教路径")
+        EXTENSION = "extension", _("延长期限")
 
     person = models.ForeignKey(User, on_delete=models.CASCADE, related_name="changes", verbose_name=_("人员"))
     actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
@@ -267,6 +275,7 @@ class PersonChange(models.Model):
     action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
     before = models.CharField(_("修改前"), max_length=200, blank=True)
     after = models.CharField(_("修改后"), max_length=200, blank=True)
+    note = models.CharField(_("原因"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("时间"))
 
     class Meta:

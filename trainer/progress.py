@@ -28,8 +28,44 @@ def start_date(*, hire_date: date | None, assigned_on: date | None, today: date)
     return hire_date or assigned_on or today
 
 
-def due_on(*, start: date, due_days: int) -> date:
-    return start + timedelta(days=due_days)
+def due_on(*, start: date, due_days: int, extension_days: int = 0) -> date:
+    """A step's due date: `due_days` after the start, moved on by the trainee's granted extension."""
+    return start + timedelta(days=due_days + extension_days)
+
+
+OWN, TEAM = "own", "team"  # where a trainee's path comes from
+
+
+class PathChoice(NamedTuple):
+    """A path a trainee could follow, and the day it was given (own assignment or the team's default)."""
+
+    path_id: int
+    given_on: date | None
+
+
+def effective_path(*, own: PathChoice | None, team_default: PathChoice | None) -> tuple[PathChoice | None, str]:
+    """The trainee's own path overrides the team's default; the team's default covers members without one."""
+    if own is not None:
+        return own, OWN
+    if team_default is not None:
+        return team_default, TEAM
+    return None, ""
+
+
+class PathChange(NamedTuple):
+    """What replacing one path with another means for a trainee (step keys: (kind, lesson/module/exam id))."""
+
+    kept: list  # done steps that the new path has too: still done
+    dropped: list  # done steps the new path does not have: the work stays in the history, off the path
+    to_do: list  # steps of the new path not done yet
+
+
+def path_change(*, done: set, old_steps: list, new_steps: list) -> PathChange:
+    """Progress is derived from what the trainee did, so a done step of the new path stays done."""
+    new_keys = set(new_steps)
+    return PathChange(kept=[k for k in new_steps if k in done],
+                      dropped=[k for k in old_steps if k in done and k not in new_keys],
+                      to_do=[k for k in new_steps if k not in done])
 
 
 def best_passing(sittings: list[Sitting], pass_mark: int) -> Sitting | None:

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from courses import clock
 from courses.models import Lesson, Module
@@ -20,7 +20,7 @@ from quizzes.models import Attempt, Question, Review, Scenario
 
 from .models import (
     CertificationAttempt, CertificationExam, CertificationRound, Notification, OnboardingPath, PathAssignment,
-    PathStep, Role, Team, User,
+    PathStep, PersonChange, Role, Team, User,
 )
 from .onboarding_files import parse_onboarding
 from .selectors.disputes import dispute_resolvers, reviewer_may_resolve
@@ -90,16 +90,77 @@ def onboarding_load(*, path: Path) -> tuple[int, int]:
     return len(exams), len(paths)
 
 
+MAX_EXTENSION_DAYS = 60
+# Constants for the tests; gettext_noop so that makemessages finds them.
+EXTENSION_OUT_OF_RANGE = gettext_noop("延期天数应在 1 到 60 天之间。")
+EXTENSION_NEEDS_REASON = gettext_noop("请写明延期原因。")
+
+
+def _path_name(path: OnboardingPath | None) -> str:
+    return path.name if path is not None else "—"
+
+
+def _person_change(*, person: User, actor: User | None, action: str, before: str = "", after: str = "",
+                   note: str = "", when=None) -> PersonChange:
+    return PersonChange(person=person, actor=actor, action=action, before=before[:200], after=after[:200],
+                        note=note[:200], created_at=when or clock.now())
+
+
 @transaction.atomic
-def path_assign(*, path: OnboardingPath, trainees: QuerySet[User] | list[User], assigned_by: User | None) -> int:
-    """Give every listed trainee this path (replacing any other); one action for a trainee or a team."""
+def path_assign(*, path: OnboardingPath, trainees: QuerySet[User] | list[User], assigned_by: User | None,
+                record: bool = True) -> int:
+    """Give every listed trainee this path as their own (replacing any other); each change is a PersonChange."""
     now = clock.now()
-    count = 0
+    trainees = list(trainees)
+    current = {a.trainee_id: a.path for a in PathAssignment.objects.filter(trainee__in=trainees).select_related("path")}
+    defaults = {t.pk: t.team.default_path for t in User.objects.filter(pk__in=[t.pk for t in trainees])
+                .select_related("team__default_path") if t.team is not None}
+    changes = []
     for trainee in trainees:
         PathAssignment.objects.update_or_create(
             trainee=trainee, defaults={"path": path, "assigned_at": now, "assigned_by": assigned_by})
-        count += 1
-    return count
+        before = current.get(trainee.pk) or defaults.get(trainee.pk)
+        if record and (before is None or before.pk != path.pk or trainee.pk not in current):
+            changes.append(_person_change(person=trainee, actor=assigned_by, action=PersonChange.Action.PATH,
+                                          before=_path_name(before), after=path.name, when=now))
+    PersonChange.objects.bulk_create(changes)
+    return len(trainees)
+
+
+@transaction.atomic
+def team_default_path_set(*, team: Team, path: OnboardingPath, actor: User | None) -> int:
+    """Make `path` the team's default: members without a path of their own follow it (each recorded).
+
+    Returns how many members follow it now. Members with their own path keep theirs."""
+    team = Team.objects.select_for_update().select_related("default_path").get(pk=team.pk)
+    before, now = team.default_path, clock.now()
+    team.default_path, team.default_path_set_at = path, now
+    team.save(update_fields=["default_path", "default_path_set_at"])
+    followers = list(User.objects.filter(team=team, role=Role.TRAINEE, is_active=True, path_assignment__isnull=True))
+    if before is None or before.pk != path.pk:
+        note = _("团队“%(team)s”的默认路径") % {"team": team.name}
+        PersonChange.objects.bulk_create([
+            _person_change(person=member, actor=actor, action=PersonChange.Action.PATH, before=_path_name(before),
+                           after=path.name, note=note, when=now) for member in followers])
+    return len(followers)
+
+
+@transaction.atomic
+def due_extension_grant(*, trainee: User, days: int, reason: str, actor: User | None) -> int:
+    """Move every due date of the trainee's path on by `days` (added to earlier extensions); recorded with the reason."""
+    reason = reason.strip()
+    if not 1 <= days <= MAX_EXTENSION_DAYS:
+        raise ValidationError(_(EXTENSION_OUT_OF_RANGE), code="range")
+    if not reason:
+        raise ValidationError(_(EXTENSION_NEEDS_REASON), code="reason")
+    trainee = User.objects.select_for_update().get(pk=trainee.pk)
+    before = trainee.due_extension_days
+    trainee.due_extension_days = before + days
+    trainee.save(update_fields=["due_extension_days"])
+    _person_change(person=trainee, actor=actor, action=PersonChange.Action.EXTENSION,
+                   before=_("%(n)d 天") % {"n": before}, after=_("%(n)d 天") % {"n": trainee.due_extension_days},
+                   note=reason).save()
+    return trainee.due_extension_days
 
 
 # ----------------------------------------------------------------------------------- certification

@@ -101,22 +101,37 @@ def results_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @supervisor_required
 def path_assign(request: HttpRequest) -> HttpResponse:
-    """Give a path to a whole team or to one trainee. Its own page: the team grid is read all day,
-    paths are assigned when someone joins. A refused choice is shown again with the reason."""
+    """Give a path to a team (its default) or to one trainee (their own). Its own page: the team grid is
+    read all day, paths are assigned when someone joins. A refused choice is shown again with the reason;
+    a path that replaces another is confirmed first, on a page that shows what is kept and what changes."""
     form_kwargs = {"teams": selectors.teams_visible_to(user=request.user),
                    "trainees": selectors.trainee_choices_for(user=request.user)}
     if request.method == "POST":
         form = AssignPathForm(request.POST, **form_kwargs)
         if form.is_valid():
             path, team, trainee = form.cleaned_data["path"], form.cleaned_data["team"], form.cleaned_data["trainee"]
-            chosen = selectors.trainees_visible_to(user=request.user).filter(team=team) if team else [trainee]
-            count = services.path_assign(path=path, trainees=chosen, assigned_by=request.user)
-            messages.success(request, _("已为 %(n)d 名学员分配“%(path)s”。") % {"n": count, "path": path.name})
+            if team:
+                affected = [t for t in selectors.trainees_with_paths(user=request.user, team_id=team.pk)
+                            if not selectors.has_own_path(t)]
+            else:
+                affected = selectors.trainees_with_paths(user=request.user, trainee_id=trainee.pk)
+            preview = selectors.path_change_preview(trainees=affected, path=path)
+            if preview and not form.cleaned_data["confirm"]:
+                return render(request, "trainer/path_assign_confirm.html", {
+                    "form": form, "path": path, "team": team, "trainee": trainee, "preview": preview})
+            if team:
+                count = services.team_default_path_set(team=team, path=path, actor=request.user)
+                messages.success(request, _("“%(team)s”的默认路径已设为“%(path)s”,%(n)d 名学员按它学习。")
+                                 % {"team": team.name, "path": path.name, "n": count})
+            else:
+                count = services.path_assign(path=path, trainees=[trainee], assigned_by=request.user)
+                messages.success(request, _("已为 %(n)d 名学员分配“%(path)s”。") % {"n": count, "path": path.name})
             return redirect("trainer:team_grid")
     else:
         form = AssignPathForm(initial={"trainee": request.GET.get("trainee")}, **form_kwargs)
     return render(request, "trainer/path_assign.html", {
         "form": form, "unassigned": selectors.trainees_without_path(user=request.user),
+        "teams": selectors.teams_visible_to(user=request.user).select_related("default_path"),
     }, status=400 if form.errors else 200)
 
 

@@ -28,7 +28,7 @@ HEADERS = ["姓名", "用户名", "入职日期", "团队", "带教路径"]
 
 
 def test_import_three_new_hires_sign_in_and_get_reminded(page, demo, browser, live_server, tmp_path, robot):
-    path = OnboardingPath.objects.get()
+    path = OnboardingPath.objects.get(slug="newhire-30-days")
     day = clock.today() - timedelta(days=60)  # long enough ago that steps are overdue
     hired = datetime(day.year, day.month, day.day)  # a real date cell, as Excel saves one
     rows = [["赵一", "zhaoyi", hired, DEMO_TEAM_NAME, path.name],

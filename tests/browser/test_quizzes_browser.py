@@ -18,7 +18,8 @@ def bank(transactional_db):
 
 def test_practice_reply_shows_evidence_and_model_answer(page, bank):
     user_create(username="learner")
-    scenario = Scenario.objects.order_by("slug").first()
+    # The first card of the (paged) practice list: by module, then slug.
+    scenario = Scenario.objects.filter(is_active=True, certification_only=False).order_by("module__order", "slug").first()
     login(page, "learner")
     page.click("text=情景练习")
     page.click(f'[data-testid="scenario-{scenario.slug}"]')
@@ -69,7 +70,8 @@ def test_module_quiz_keeps_text_on_error_and_submits_once(page, bank):
 def test_english_interface_reaches_the_page_scripts(page, bank):
     """After switching to English, the live counter is English too (script text comes from the catalogue)."""
     user_create(username="learner")
-    scenario = Scenario.objects.order_by("slug").first()
+    # The first card of the (paged) practice list: by module, then slug.
+    scenario = Scenario.objects.filter(is_active=True, certification_only=False).order_by("module__order", "slug").first()
     login(page, "learner")
     page.click("text=English")
     page.goto(scenario.get_absolute_url())
@@ -84,7 +86,7 @@ def test_english_interface_reaches_the_page_scripts(page, bank):
 
 def test_a_pasted_reply_is_counted_by_the_page_and_routed_to_review(page, bank):
     user_create(username="paster")
-    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    scenario = Scenario.objects.filter(is_active=True, certification_only=False).order_by("module__order", "slug").first()
     login(page, "paster")
     page.click("text=情景练习")
     page.click(f'[data-testid="scenario-{scenario.slug}"]')

@@ -32,9 +32,9 @@ def assigned(content, people):
     for trainee in (people.trainee, people.teammate, people.outsider):
         trainee.hire_date = hired
         trainee.save()
-    path_assign(path=OnboardingPath.objects.get(), trainees=[people.trainee, people.teammate, people.outsider],
+    path_assign(path=OnboardingPath.objects.get(slug="newhire-30-days"), trainees=[people.trainee, people.teammate, people.outsider],
                 assigned_by=people.supervisor)
-    return OnboardingPath.objects.get()
+    return OnboardingPath.objects.get(slug="newhire-30-days")
 
 
 @pytest.fixture

@@ -30,13 +30,16 @@ def test_favicon_ico_points_at_the_svg_icon(client):
     assert response.status_code == 301 and response.url.endswith("/trainer/favicon.svg")
 
 
-def test_score_chart_has_a_role_a_summary_and_the_numbers_in_a_table():
-    series = [{"t": "11-30 10:00", "score": 55, "title": "退款慢"}, {"t": "12-01 09:30", "score": 82, "title": "改地址"}]
-    html = render_to_string("_score_chart.html", {"series": series}, request=RequestFactory().get("/"))
+def test_score_chart_has_a_role_a_name_and_the_numbers_in_a_table():
+    series = {"labels": ["11-30", "12-01"], "rows": [["11-30", 55, None], ["12-01", 82, 70]],
+              "series": [{"mode": "practice", "label": "练习", "data": [55, 82]},
+                         {"mode": "module_quiz", "label": "模块测验", "data": [None, 70]}]}
+    html = render_to_string("trainer/_score_chart.html", {"series": series}, request=RequestFactory().get("/"))
     canvas = re.search(r"<canvas[^>]*>", html).group(0)
-    assert 'role="img"' in canvas and "2 次情景题作答,最近一次 82 分" in canvas
-    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td><td>([^<]+)</td><td[^>]*>(\d+)</td></tr>", html)
-    assert rows == [("11-30 10:00", "退款慢", "55"), ("12-01 09:30", "改地址", "82")]
+    assert 'role="img"' in canvas and 'aria-label="' in canvas
+    assert re.findall(r'<th scope="col">([^<]+)</th>', html) == ["日期", "练习", "模块测验"]
+    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td></tr>', html)
+    assert rows == [("11-30", "55", "—"), ("12-01", "82", "70")]
 
 
 def test_round_schedule_date_is_iso_so_the_date_input_accepts_it(db):

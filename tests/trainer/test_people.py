@@ -58,7 +58,7 @@ def test_import_check_takes_a_fixed_number_of_queries(people, django_assert_max_
 
 
 def test_import_check_resolves_a_path_by_name_or_slug(content, people):
-    path = OnboardingPath.objects.get()
+    path = OnboardingPath.objects.get(slug="newhire-30-days")
     checked = selectors.people_import_check(user=people.supervisor, rows=[
         raw(username="a", path=path.name), raw(line=3, username="b", path=path.slug)])
     assert [c.path for c in checked] == [path, path]
@@ -82,7 +82,7 @@ def test_access_person_by_id_is_404_outside_own_teams(people):
 # ---------------------------------------------------------------------------------------- services
 
 def test_person_create_with_a_link_records_and_assigns(content, people):
-    path = OnboardingPath.objects.get()
+    path = OnboardingPath.objects.get(slug="newhire-30-days")
     hire = services.person_create(actor=people.supervisor, name="新人甲", username="jia", hire_date=date(2026, 12, 1),
                                   team=people.team, path=path)
     user = hire.user

@@ -94,19 +94,23 @@ def test_trainee_home_shows_next_step_overdue_and_chart(assigned, people, client
 
 
 def test_assign_path_to_a_whole_team_in_one_action(content, people, client_for):
-    from trainer.models import OnboardingPath, PathAssignment
+    """A team's path is its default: every member without a path of their own follows it."""
+    from trainer.models import OnboardingPath, PathAssignment, Team
 
+    path = OnboardingPath.objects.get(slug="newhire-30-days")
     response = client_for(people.supervisor).post(reverse("trainer:path_assign"), {
-        "path": OnboardingPath.objects.get().pk, "team": people.team.pk})
+        "path": path.pk, "team": people.team.pk})
     assert response.status_code == 302
-    assert set(PathAssignment.objects.values_list("trainee__username", flat=True)) == {"t1", "t2"}
+    assert Team.objects.get(pk=people.team.pk).default_path == path and not PathAssignment.objects.exists()
+    progress, _ = statuses(people.trainee)
+    assert progress.path == path and progress.steps
 
 
 def test_supervisor_cannot_assign_outside_their_teams(content, people, client_for):
     from trainer.models import OnboardingPath, PathAssignment
 
     response = client_for(people.supervisor).post(reverse("trainer:path_assign"), {
-        "path": OnboardingPath.objects.get().pk, "trainee": people.outsider.pk})
+        "path": OnboardingPath.objects.get(slug="newhire-30-days").pk, "trainee": people.outsider.pk})
     assert response.status_code == 400 and not PathAssignment.objects.exists()
     body = response.content.decode()
     # Not even offered as a choice (a bare "t3" could sit inside the random CSRF token).
@@ -128,7 +132,7 @@ def test_assign_page_lists_new_hires_and_keeps_a_refused_choice(content, people,
     assert f">{escape(people.outsider.name)}<" not in page  # whole cells: "t3" alone could be in a CSRF token
     picked = client.get(url, {"trainee": people.teammate.pk}).content.decode()
     assert f'<option value="{people.teammate.pk}" selected>' in picked
-    path = OnboardingPath.objects.get()
+    path = OnboardingPath.objects.get(slug="newhire-30-days")
     refused = client.post(url, {"path": path.pk})
     body = refused.content.decode()
     assert refused.status_code == 400 and "请选择一个团队或一名学员。" in body
@@ -157,7 +161,7 @@ def test_grid_queries_do_not_grow_with_trainees(assigned, people, client_for):
     with CaptureQueriesContext(connection) as small:
         client.get(url)
     extra = [user_create(team=people.team, hire_date=clock.today()) for _ in range(15)]
-    path_assign(path=OnboardingPath.objects.get(), trainees=extra, assigned_by=None)
+    path_assign(path=OnboardingPath.objects.get(slug="newhire-30-days"), trainees=extra, assigned_by=None)
     for trainee in extra[:5]:
         lesson_complete(user=trainee, lesson=Lesson.objects.first())
         finish_quiz(trainee, Module.objects.get(slug="role-and-routine"), good=True)
@@ -240,7 +244,7 @@ def test_supervisor_home_counts_every_trainee_behind(assigned, people, client_fo
 
     late = [user_create(team=people.team, hire_date=clock.today() - timedelta(days=60)) for _ in range(12)]
     on_time = [user_create(team=people.team, hire_date=clock.today()) for _ in range(3)]
-    path_assign(path=OnboardingPath.objects.get(), trainees=late + on_time, assigned_by=None)
+    path_assign(path=OnboardingPath.objects.get(slug="newhire-30-days"), trainees=late + on_time, assigned_by=None)
     client = client_for(people.supervisor)
     body = client.get("/").content.decode()
     grid = client.get(reverse("trainer:team_grid"), {"overdue": "on"}).content.decode()

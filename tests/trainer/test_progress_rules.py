@@ -100,3 +100,41 @@ def test_a_trainees_counts(statuses, done, percent, overdue, next_index, due_soo
     assert (progress.done, progress.percent, len(progress.overdue)) == (done, percent, overdue)
     assert progress.next_step is (steps[next_index] if next_index is not None else None)
     assert len(progress.due_soon(TODAY)) == due_soon
+
+
+@pytest.mark.parametrize("start, due_days, extension, expected", [
+    (date(2026, 11, 1), 10, 0, date(2026, 11, 11)),   # no extension: as before
+    (date(2026, 11, 1), 10, 3, date(2026, 11, 14)),   # a 3-day extension moves the step on 3 days
+    (date(2026, 12, 30), 0, 5, date(2027, 1, 4)),     # across the year
+])
+def test_due_on_with_an_extension(start, due_days, extension, expected):
+    assert rules.due_on(start=start, due_days=due_days, extension_days=extension) == expected
+
+
+OWN_PATH = rules.PathChoice(1, date(2026, 11, 20))
+TEAM_PATH = rules.PathChoice(2, date(2026, 11, 1))
+
+
+@pytest.mark.parametrize("own, team_default, expected", [
+    (OWN_PATH, TEAM_PATH, (OWN_PATH, rules.OWN)),   # the trainee's own path overrides the team's
+    (None, TEAM_PATH, (TEAM_PATH, rules.TEAM)),     # without one, the team's default
+    (OWN_PATH, None, (OWN_PATH, rules.OWN)),
+    (None, None, (None, "")),                       # neither: no path
+])
+def test_effective_path(own, team_default, expected):
+    assert rules.effective_path(own=own, team_default=team_default) == expected
+
+
+L1, L2, L3, QUIZ, EXAM = ("lesson", 1), ("lesson", 2), ("lesson", 3), ("module_quiz", 7), ("certification", 9)
+
+
+@pytest.mark.parametrize("done, old, new, kept, dropped, to_do", [
+    # completed steps the new path shares stay done; those it lacks drop off the path; the rest is to do
+    ({L1, QUIZ}, [L1, L2, QUIZ], [L1, L3, QUIZ, EXAM], [L1, QUIZ], [], [L3, EXAM]),
+    ({L1, L2}, [L1, L2], [L2, L3], [L2], [L1], [L3]),
+    (set(), [L1], [L1, L2], [], [], [L1, L2]),
+    ({L1, L2}, [L1, L2], [L1, L2], [L1, L2], [], []),
+])
+def test_path_change_keeps_completed_steps(done, old, new, kept, dropped, to_do):
+    change = rules.path_change(done=done, old_steps=old, new_steps=new)
+    assert (change.kept, change.dropped, change.to_do) == (kept, dropped, to_do)

@@ -7,16 +7,13 @@ from django.utils.translation import gettext_lazy as _
 
 from ..models import OnboardingPath, Team, User
 from .rows import MAX_BYTES
+from ..forms import IsoDateInput
 from .services import LINK, PASSWORD
 
 CREDENTIAL_CHOICES = [(LINK, _("一次性登录链接")), (PASSWORD, _("临时密码(首次登录须修改)"))]
 
 
-class _DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self):
-        super().__init__(format="%Y-%m-%d")
+_DateInput = IsoDateInput
 
 
 class PersonCreateForm(forms.Form):
@@ -68,6 +65,12 @@ class PersonMoveForm(forms.Form):
 
 class PersonHireDateForm(forms.Form):
     hire_date = forms.DateField(label=_("入职日期"), widget=_DateInput())
+
+
+class DueExtensionForm(forms.Form):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=60,
+                              help_text=_("路径上每一步的到期日都顺延这么多天。"))
+    reason = forms.CharField(label=_("原因"), max_length=200, help_text=_("例如:病假三天。会记入变更记录。"))
 
 
 class PersonCredentialsForm(forms.Form):

@@ -43,13 +43,14 @@ def people_list(*, user: User, include_inactive: bool = True) -> list[User]:
     people = people_visible_to(user=user)
     if not include_inactive:
         people = people.filter(is_active=True)
-    return list(people.select_related("team", "path_assignment__path")
+    return list(people.select_related("team__default_path", "path_assignment__path")
                 .order_by("-is_active", "team__name", "display_name", "username"))
 
 
 def access_person_by_id(*, user: User, person_id: int) -> User:
     """A trainee (active or not) of one of the user's teams; 404 otherwise."""
-    person = people_visible_to(user=user).select_related("team").filter(pk=person_id).first()
+    person = (people_visible_to(user=user).select_related("team__default_path", "path_assignment__path")
+              .filter(pk=person_id).first())
     if person is None:
         raise Http404
     return person

@@ -81,7 +81,7 @@ def person_create(*, actor: User | None, name: str, username: str, hire_date: da
     user.set_unusable_password()
     user.save()
     if path is not None:
-        path_assign(path=path, trainees=[user], assigned_by=actor)
+        path_assign(path=path, trainees=[user], assigned_by=actor, record=False)
     _record(person=user, actor=actor, action=PersonChange.Action.CREATED,
             after=f"{team.name} · {hire_date:%Y-%m-%d}" + (f" · {path.name}" if path else ""))
     return person_credentials_issue(person=user, kind=credentials, actor=actor, record=False)

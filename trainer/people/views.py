@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from .. import exports
 from .. import selectors as trainer_selectors
+from .. import services as trainer_services
 from ..permissions import supervisor_required
 from . import rows, selectors, services
 from .forms import (
-    PeopleImportConfirmForm, PeopleUploadForm, PersonCreateForm, PersonCredentialsForm, PersonHireDateForm,
+    DueExtensionForm, PeopleImportConfirmForm, PeopleUploadForm, PersonCreateForm, PersonCredentialsForm, PersonHireDateForm,
     PersonMoveForm,
 )
 
@@ -112,7 +113,7 @@ def people_import_confirm(request: HttpRequest) -> HttpResponse:
     return render(request, "trainer/people/created.html", {"hires": hires})
 
 
-PERSON_OPS = {"move", "hire_date", "deactivate", "reactivate", "credentials"}
+PERSON_OPS = {"move", "hire_date", "deactivate", "reactivate", "credentials", "extension"}
 
 
 @supervisor_required
@@ -127,6 +128,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "move": PersonMoveForm(request.POST if op == "move" else None, teams=teams, initial={"team": person.team_id}),
         "hire_date": PersonHireDateForm(request.POST if op == "hire_date" else None, initial={"hire_date": person.hire_date}),
         "credentials": PersonCredentialsForm(request.POST if op == "credentials" else None),
+        "extension": DueExtensionForm(request.POST if op == "extension" else None),
     }
     if op in ("deactivate", "reactivate"):
         service = services.person_deactivate if op == "deactivate" else services.person_reactivate
@@ -139,6 +141,10 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         if op == "move":
             services.person_move(actor=request.user, person=person, team=data["team"])
             messages.success(request, _("已调到“%(team)s”。") % {"team": data["team"].name})
+        elif op == "extension":
+            total = trainer_services.due_extension_grant(trainee=person, days=data["days"], reason=data["reason"],
+                                                         actor=request.user)
+            messages.success(request, _("已延期 %(days)d 天(累计 %(total)d 天)。") % {"days": data["days"], "total": total})
         elif op == "hire_date":
             services.person_hire_date_change(actor=request.user, person=person, hire_date=data["hire_date"])
             messages.success(request, _("入职日期已改为 %(date)s。") % {"date": f"{data['hire_date']:%Y-%m-%d}"})
@@ -148,6 +154,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         return redirect("trainer:person_detail", person.pk)
     return render(request, "trainer/people/person_detail.html", {
         "person": person, "forms": forms_, "changes": selectors.person_changes(person=person),
+        "followed": trainer_selectors.followed_path(person),
     }, status=400 if op else 200)
 
 

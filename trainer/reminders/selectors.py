@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -53,8 +53,9 @@ def _names(names: list[str]) -> str:
 
 
 def _active_trainees() -> list[User]:
-    return list(User.objects.filter(role=Role.TRAINEE, is_active=True, path_assignment__isnull=False)
-                .select_related("team", "path_assignment__path").order_by("team__name", "display_name", "username"))
+    return list(User.objects.filter(Q(path_assignment__isnull=False) | Q(team__default_path__isnull=False),
+                                    role=Role.TRAINEE, is_active=True)
+                .select_related("team__default_path", "path_assignment__path").order_by("team__name", "display_name", "username"))
 
 
 def reminders_due(*, today: date) -> tuple[list[Due], list[TeamDay]]:

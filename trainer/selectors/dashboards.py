@@ -1,18 +1,20 @@
 """What the home pages, the trainee detail and the results export show."""
 from __future__ import annotations
 
+from statistics import mean
+
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from courses import clock
-from quizzes.models import Answer, Review
+from quizzes.models import Answer, Attempt, Review
 
 from ..models import User
 from .certification import certification_alerts, certification_records
 from .disputes import open_disputes_for
 from .people import trainees_visible_to, trainees_with_paths
-from .progress import progress_for, quiz_and_certification_attempts
+from .progress import TRAINEE_PATH_FIELDS, TRAINEE_PATH_RELATED, progress_for, quiz_and_certification_attempts
 from .review import review_queue_head_for
 from .weakspots import weakest_criteria_for
 
@@ -28,19 +30,36 @@ def recent_answers(*, trainee_ids: list[int], limit: int = 10) -> QuerySet:
     return _submitted_answers_of(trainee_ids).order_by("-submitted_at")[:limit]
 
 
-def score_series(*, trainee: User, limit: int = 60) -> list[dict]:
-    """Scenario scores over time (oldest first) for the trainee's chart."""
-    rows = list(Answer.objects.filter(user_id=trainee.pk, scenario__isnull=False, submitted_at__isnull=False)
-                .order_by("-submitted_at").values_list("submitted_at", "final_total", "scenario__title")[:limit])
+SERIES_MODES = (Attempt.Mode.PRACTICE, Attempt.Mode.MODULE_QUIZ, Attempt.Mode.CERTIFICATION)
+
+
+def score_series(*, trainee: User, limit: int = 200) -> dict:
+    """Scenario scores for the trainee's chart: one series per mode (practice, module quiz, exam), a point per
+    day (that day's mean), days oldest first. Empty when there is nothing to show."""
+    rows = list(Answer.objects.filter(user_id=trainee.pk, scenario__isnull=False, submitted_at__isnull=False,
+                                      final_total__isnull=False)
+                .order_by("-submitted_at").values_list("submitted_at", "final_total", "attempt__mode")[:limit])
+    if not rows:
+        return {}
     shop_time = timezone.get_current_timezone()
-    return [{"t": submitted_at.astimezone(shop_time).strftime("%m-%d %H:%M"), "score": score, "title": title}
-            for submitted_at, score, title in reversed(rows)]
+    scores: dict[tuple, list[int]] = {}  # (day, mode) -> scores
+    for submitted_at, score, mode in rows:
+        scores.setdefault((submitted_at.astimezone(shop_time).date(), mode), []).append(score)
+    days = sorted({day for day, _mode in scores})
+    series = []
+    for mode in SERIES_MODES:
+        points = [round(mean(scores[(day, mode)])) if (day, mode) in scores else None for day in days]
+        if any(point is not None for point in points):
+            series.append({"mode": str(mode), "label": str(Attempt.Mode(mode).label), "data": points})
+    labels = [f"{day:%m-%d}" for day in days]
+    # "rows": the same numbers by day, for the table beside the chart.
+    return {"labels": labels, "series": series,
+            "rows": [[label, *(s["data"][i] for s in series)] for i, label in enumerate(labels)]}
 
 
 def trainee_dashboard(*, trainee: User) -> dict:
     """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
-    own = User.objects.select_related("path_assignment__path").only(
-        "hire_date", "path_assignment__assigned_at", "path_assignment__path__name").get(pk=trainee.pk)
+    own = User.objects.select_related(*TRAINEE_PATH_RELATED).only(*TRAINEE_PATH_FIELDS).get(pk=trainee.pk)
     progress = progress_for(trainees=[own])[0]
     today = clock.today()
     return {

@@ -6,6 +6,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from ..models import Notification, Role, Team, User
+from .progress import TRAINEE_PATH_FIELDS, TRAINEE_PATH_RELATED
 
 
 def teams_visible_to(*, user: User) -> QuerySet[Team]:
@@ -63,8 +64,7 @@ def access_notification_by_id(*, user: User, notification_id: int) -> Notificati
 
 
 # What a trainee in a list (grid, supervisor home, exports, trainee detail) shows: name, team, path since when.
-_TRAINEE_FIELDS = ("username", "display_name", "first_name", "last_name", "hire_date", "team__name",
-                   "path_assignment__assigned_at", "path_assignment__path__name")
+_TRAINEE_FIELDS = ("username", "display_name", "first_name", "last_name", *TRAINEE_PATH_FIELDS)
 
 
 def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: int | None = None,
@@ -75,13 +75,13 @@ def trainees_with_paths(*, user: User, team_id: int | None = None, trainee_id: i
         trainees = trainees.filter(team_id=team_id)
     if trainee_id is not None:
         trainees = trainees.filter(pk=trainee_id)
-    return list(trainees.select_related("team", "path_assignment__path").only(*_TRAINEE_FIELDS)
+    return list(trainees.select_related(*TRAINEE_PATH_RELATED).only(*_TRAINEE_FIELDS)
                 .order_by("team__name", "display_name", "username"))
 
 
 def trainees_without_path(*, user: User) -> QuerySet[User]:
     """Trainees the user may see who have no onboarding path yet (new hires to set up)."""
-    return (trainees_visible_to(user=user).filter(path_assignment__isnull=True).select_related("team")
+    return (trainees_visible_to(user=user).filter(path_assignment__isnull=True, team__default_path__isnull=True).select_related("team")
             .only("username", "display_name", "first_name", "last_name", "hire_date", "team__name")
             .order_by("team__name", "display_name", "username"))
 

@@ -124,6 +124,10 @@ AUTH_USER_MODEL = "trainer.User"
 QUIZZES_VISIBLE_USERS = "trainer.selectors.people.users_visible_to"
 # The people side routes a disputed review to the team's supervisors and notifies them (quizzes knows no teams).
 QUIZZES_REVIEW_DISPUTE = "trainer.services.review_dispute_and_notify"
+# Where a module page links for its quiz: courses names no quizzes URL itself (apps depend one way).
+COURSES_MODULE_QUIZ_URL = "quizzes:module_quizzes"
+# What the search page finds besides lessons: practice scenarios (courses imports nothing from quizzes).
+COURSES_SEARCH_EXTRA = "quizzes.selectors.scenarios_search"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

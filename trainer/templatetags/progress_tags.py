@@ -4,6 +4,7 @@ from __future__ import annotations
 from html import escape
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_noop
 
@@ -22,6 +23,15 @@ BADGES = {
 def status_label(status: str) -> str:
     """"已通过", "已逾期"… in the active language."""
     return gettext(BADGES[status][1])
+
+
+@register.filter
+def step_href(status) -> str:
+    """Where a trainee goes to do a step: the lesson, the module quizzes, or the certification page."""
+    step = status.step
+    if step.kind == "lesson":
+        return step.lesson_url
+    return reverse("quizzes:module_quizzes" if step.kind == "module_quiz" else "trainer:certification")
 
 
 @register.filter

@@ -42,7 +42,7 @@ gen-<n>; run it on an empty or demo database (load content first). Shows progres
         if teams < 1 or trainees < teams:
             raise CommandError("Need at least one team and at least as many trainees as teams.")
         scenarios = list(Scenario.objects.filter(is_active=True, certification_only=False).select_related("rubric"))
-        path = OnboardingPath.objects.first()
+        path = OnboardingPath.objects.filter(slug="newhire-30-days").first()
         exam = CertificationExam.objects.first()
         if not scenarios or path is None or exam is None:
             raise CommandError("Load content first: load_curriculum, load_bank, load_onboarding.")

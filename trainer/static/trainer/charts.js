@@ -6,19 +6,23 @@
   document.querySelectorAll("canvas[data-chart-source]").forEach(function (canvas) {
     var source = document.getElementById(canvas.getAttribute("data-chart-source"));
     if (!source) { return; }
-    var points = JSON.parse(source.textContent);
+    var chart = JSON.parse(source.textContent);  // {labels: ["12-01", …], series: [{mode, label, data}]}
+    var colours = { practice: "#0d6efd", module_quiz: "#198754", certification: "#d63384" };
+    var styles = { practice: [], module_quiz: [6, 3], certification: [2, 2] };  // not colour alone
     new Chart(canvas, {
       type: "line",
       data: {
-        labels: points.map(function (p) { return p.t; }),
-        datasets: [{ label: siteText("score"), data: points.map(function (p) { return p.score; }), tension: 0.25, fill: false,
-                     borderColor: "#0d6efd", pointRadius: 3 }]
+        labels: chart.labels,
+        datasets: chart.series.map(function (s) {
+          return { label: s.label, data: s.data, spanGaps: true, tension: 0.2, fill: false, pointRadius: 3,
+                   borderColor: colours[s.mode] || "#6c757d", backgroundColor: colours[s.mode] || "#6c757d",
+                   borderDash: styles[s.mode] || [] };
+        })
       },
       options: {
         animation: false,
-        scales: { y: { min: 0, max: 100 } },
-        plugins: { legend: { display: false },
-                   tooltip: { callbacks: { title: function (items) { return points[items[0].dataIndex].title; } } } }
+        scales: { y: { min: 0, max: 100 }, x: { ticks: { autoSkip: true, maxTicksLimit: 10 } } },
+        plugins: { legend: { display: true, position: "bottom" } }
       }
     });
   });
