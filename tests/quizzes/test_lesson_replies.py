@@ -36,6 +36,19 @@ def test_every_reply_names_a_real_scenario_and_lesson_once(bank):
     assert {reply["lesson"] for reply in REPLIES} <= set(lessons)
 
 
+def test_every_scenario_in_the_bank_has_a_reply(bank):
+    """Certification-only scenarios too: the exam pool is scored by the same rubrics."""
+    replied = {reply["scenario"] for reply in REPLIES}
+    missing = sorted(s.slug for s in bank.scenarios if s.slug not in replied)
+    assert not missing, f"scenarios without a lesson reply: {missing}"
+
+
+def test_certification_scenarios_are_covered(bank):
+    certification = {s.slug for s in bank.scenarios if s.certification_only}
+    assert certification, "the bank should hold certification-only scenarios"
+    assert certification <= {reply["scenario"] for reply in REPLIES}
+
+
 def test_replies_are_not_the_model_answers(bank):
     models = {s.slug: s.model_answer for s in bank.scenarios}
     assert all(reply["text"].strip() != models[reply["scenario"]] for reply in REPLIES)
