@@ -132,7 +132,7 @@ def team_default_path_set(*, team: Team, path: OnboardingPath, actor: User | Non
     """Make `path` the team's default: members without a path of their own follow it (each recorded).
 
     Returns how many members follow it now. Members with their own path keep theirs."""
-    team = Team.objects.select_for_update().select_related("default_path").get(pk=team.pk)
+    team = Team.objects.select_for_update(of=("self",)).select_related("default_path").get(pk=team.pk)
     before, now = team.default_path, clock.now()
     team.default_path, team.default_path_set_at = path, now
     team.save(update_fields=["default_path", "default_path_set_at"])
