@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from .models import Course, Lesson, LessonCompletion, Module
+from .models import Course, Lesson, LessonCompletion, Module, Tag
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,16 @@ def course_overview(*, user) -> list[tuple[Course, list[ModuleProgress]]]:
         entry = by_course.setdefault(module.course_id, (module.course, []))
         entry[1].append(ModuleProgress(module=module, lessons_total=module.n, lessons_done=len(ids & done)))
     return list(by_course.values())
+
+
+def modules_in_order() -> QuerySet[Module]:
+    """Every module in course order (filter bars list them)."""
+    return Module.objects.order_by("order")
+
+
+def tags_of_kind(*, kind: str) -> QuerySet[Tag]:
+    """The tags of one kind (customer types or situations), for filter bars."""
+    return Tag.objects.filter(kind=kind)
 
 
 def access_module_by_slug(*, slug: str) -> Module:

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from courses.models import Module, Tag
+from courses import selectors as course_selectors
+from courses.models import Tag
 from courses.selectors import access_module_by_slug
 
 from . import selectors, services
@@ -37,8 +38,9 @@ def practice_list(request: HttpRequest) -> HttpResponse:
     params.pop("page", None)
     return render(request, "quizzes/practice_list.html", {
         "page": page, "scenarios": [(s, marks.get(s.pk)) for s in page.object_list], "questions": questions,
-        "modules": Module.objects.order_by("order"),
-        "customer_tags": Tag.objects.filter(kind=Tag.Kind.CUSTOMER), "situation_tags": Tag.objects.filter(kind=Tag.Kind.SITUATION),
+        "modules": course_selectors.modules_in_order(),
+        "customer_tags": course_selectors.tags_of_kind(kind=Tag.Kind.CUSTOMER),
+        "situation_tags": course_selectors.tags_of_kind(kind=Tag.Kind.SITUATION),
         "module_slug": module_slug, "customer": customer, "situation": situation, "tag_code": tag_code,
         "query": params.urlencode(),
     })
