@@ -54,6 +54,7 @@ def test_import_three_new_hires_sign_in_and_get_reminded(page, demo, browser, li
 
     page.set_input_files("input[name=file]", str(fixed))
     page.click('[data-testid="upload"]')
+    expect(page.locator('[data-testid="confirm-import"]')).to_be_visible()  # the new preview has loaded
     assert page.locator('[data-testid="row-error"]').count() == 0
     page.click('[data-testid="confirm-import"]')
     links = page.locator('[data-testid="sign-in-link"]')

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.services import curriculum_load
 from quizzes.models import Answer, Attempt, Scenario
@@ -23,10 +24,10 @@ def test_practice_reply_shows_evidence_and_model_answer(page, bank):
     login(page, "learner")
     page.click("text=情景练习")
     page.click(f'[data-testid="scenario-{scenario.slug}"]')
-    assert page.locator('[data-testid="buyer-chat"] .chat-buyer').count() >= 1
+    expect(page.locator('[data-testid="buyer-chat"] .chat-buyer').first).to_be_visible()
     # An empty reply is refused with a message; nothing is recorded.
     page.click('[data-testid="submit-reply"]')
-    assert "回复不能为空" in page.content()
+    expect(page.locator("main")).to_contain_text("回复不能为空")
     page.locator("textarea[name=reply]").press_sequentially(scenario.model_answer[:6], delay=20)
     page.locator("textarea[name=reply]").fill(scenario.model_answer)
     page.click('[data-testid="submit-reply"]')

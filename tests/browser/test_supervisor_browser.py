@@ -11,7 +11,8 @@ from trainer.models import CertificationAttempt
 def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browser, live_server):
     login(page, "zhuguan", "zhuguan-demo-2026")
     page.click("text=团队进度")
-    assert page.locator('[data-testid="team-grid"] tbody tr').count() == 3
+    # Locator.count() does not wait; expect() does, so the grid is read only once its page has loaded.
+    expect(page.locator('[data-testid="team-grid"] tbody tr')).to_have_count(3)
     # The compact grid cells still look like Bootstrap badges on the status colour (site.css .gc).
     badge = page.locator('[data-testid="team-grid"] td.gc > b').first
     assert badge.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
@@ -22,7 +23,7 @@ def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browse
     assert download.value.suggested_filename.endswith(".xlsx")
     page.click("nav >> text=审阅队列")
     first = page.locator('[data-testid="queue-item"]').first
-    assert first.locator("svg.bi-flag-fill").count() == 1  # flagged answers come first
+    expect(first.locator("svg.bi-flag-fill")).to_have_count(1)  # flagged answers come first
     first.click()
     answer = Answer.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
     # Looking takes no lock; 开始审阅 does, and the screen says until when.
