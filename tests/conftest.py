@@ -12,6 +12,16 @@ from trainer.models import Role, Team, User
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty Django cache: keys name row ids, and ids repeat across tests
+    once a test's rows are rolled back."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @dataclass
 class People:
     supervisor: User

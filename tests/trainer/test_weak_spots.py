@@ -242,3 +242,43 @@ def test_trend_chart_is_an_image_with_its_numbers_in_a_table(two_scenarios, peop
     table = body[body.index('data-testid="trend-table"'):]
     table = table[:table.index("</table>")]
     assert "讲清退换条件" in table and "<td>100%</td><td>0%</td>" in table
+
+
+
+def test_trainee_home_keeps_its_score_panels_until_a_new_score_review_or_day(content, assigned, people, client_for,
+                                                                          monkeypatch):
+    from quizzes.services import review_submit
+    from tests.trainer.conftest import submit_reply
+
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    first = submit_reply(people.trainee, scenario, "好的")
+    client = client_for(people.trainee)
+
+    def panels() -> tuple[list[tuple[str, int, int]], bool]:
+        """(key, missed, tried) of the weakest criteria the home shows, and whether it draws the chart."""
+        body = client.get(reverse("home")).content.decode()
+        shown = [(w.key, w.cell.missed, w.cell.tried) for w in selectors.weakest_criteria_for(trainee=people.trainee)]
+        listed = [row for row in shown if f"{row[2]} 次作答中失分 {row[1]} 次" in body]
+        return listed, 'data-testid="score-table"' in body
+
+    seen, chart = panels()
+    assert seen and chart
+    # A change the key cannot see (no new score record, no review) is not read again: the cached panels stay.
+    Answer.objects.filter(pk=first.pk).update(submitted_at=clock.now() - timedelta(days=60))
+    assert "次作答中失分" in client.get(reverse("home")).content.decode()
+    assert selectors.weakest_criteria_for(trainee=people.trainee) == []
+    Answer.objects.filter(pk=first.pk).update(submitted_at=clock.now())
+    # A new answer (a new score record) is counted on the next page.
+    submit_reply(people.trainee, scenario, "稍等")
+    again, _chart = panels()
+    assert again and again[0][2] == seen[0][2] + 1
+    # A review giving every criterion full points counts at once.
+    full = {c["key"]: c["max"] for c in first.auto_result["criteria"]}
+    review_submit(answer_id=first.pk, reviewer=people.supervisor, points=full, comment="", passages=[],
+                  seen_review_id=None)
+    reviewed, _chart = panels()
+    assert reviewed and reviewed[0][1] == again[0][1] - 1
+    # A new day moves the 30-day window: answers 30 days old drop out without any new row.
+    later = clock.now() + timedelta(days=30)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert "次作答中失分" not in client.get(reverse("home")).content.decode()
