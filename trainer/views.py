@@ -148,14 +148,15 @@ def trainee_detail(request: HttpRequest, trainee_id: int) -> HttpResponse:
 def review_queue(request: HttpRequest) -> HttpResponse:
     teams = selectors.teams_visible_to(user=request.user)
     form = ReviewQueueFilterForm(request.GET or None, teams=teams, trainees=selectors.trainee_choices_for(user=request.user))
-    queue = selectors.review_queue_for(user=request.user, **form.queue_filters())
+    sampled_teams = selectors.sampled_teams_for(user=request.user)  # shown above the list, and the queue's rule
+    queue = selectors.review_queue_for(user=request.user, sampled_teams=sampled_teams, **form.queue_filters())
     page = Paginator(queue, REVIEW_QUEUE_PAGE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "trainer/review_queue.html", {
         "form": form, "page": page, "query": params.urlencode(),
         "disputes": list(selectors.open_disputes_for(user=request.user)[:REVIEW_QUEUE_PAGE]),
-        "sampled_teams": [t for t in teams.only("pk", "name", "review_sample_percent") if t.review_sample_percent < 100],
+        "sampled_teams": sampled_teams,
     })
 
 

@@ -40,8 +40,15 @@ def _disputes() -> QuerySet[ReviewResponse]:
 
 
 def open_disputes_for(*, user: User) -> QuerySet[ReviewResponse]:
-    """Open disputes of the trainees the user may see, oldest first."""
-    return (_disputes().filter(resolved_at__isnull=True, trainee__in=trainees_visible_to(user=user))
+    """Open disputes of the trainees the user may see, oldest first, with what a list row shows (the
+    supervisor home and the queue list them on every visit: selecting the five joined tables whole
+    cost about 4 ms of SQL building and reading for no row at all)."""
+    names = [f"{who}__{name}" for who in ("trainee", "review__reviewer") for name in User.NAME_FIELDS]
+    return (ReviewResponse.objects.filter(kind=ReviewResponse.Kind.DISPUTED, resolved_at__isnull=True,
+                                          trainee__in=trainees_visible_to(user=user))
+            .select_related("trainee", "review__reviewer", "review__answer__scenario")
+            .only("created_at", "reason", "assigned_to_id", "trainee_id", "review__final_total",
+                  "review__answer__scenario__title", *names)
             .order_by("created_at", "pk"))
 
 

@@ -6,21 +6,28 @@ from django.db.models import QuerySet
 from quizzes.models import Answer
 from quizzes.selectors import QueueSampling, review_queue, review_queue_head
 
-from ..models import User
+from ..models import Team, User
 from .people import teams_visible_to
 
-__all__ = ["review_sampling_for", "review_queue_for", "review_queue_head_for"]
+__all__ = ["sampled_teams_for", "review_sampling_for", "review_queue_for", "review_queue_head_for"]
 
 
-def review_sampling_for(*, user: User) -> QueueSampling:
-    """The sampling rule of the teams the user supervises (teams that take every reply are left out)."""
-    return QueueSampling(dict(teams_visible_to(user=user).filter(review_sample_percent__lt=100)
-                              .values_list("pk", "review_sample_percent")))
+def sampled_teams_for(*, user: User) -> list[Team]:
+    """The user's teams that sample their queue (a percent under 100), with name and percent, by name."""
+    return list(teams_visible_to(user=user).filter(review_sample_percent__lt=100)
+                .only("pk", "name", "review_sample_percent").order_by("name"))
 
 
-def review_queue_for(*, user: User, **filters) -> QuerySet[Answer]:
+def review_sampling_for(*, user: User, sampled_teams: list[Team] | None = None) -> QueueSampling:
+    """The sampling rule of the teams the user supervises (teams that take every reply are left out);
+    `sampled_teams` when the caller has read sampled_teams_for already."""
+    teams = sampled_teams_for(user=user) if sampled_teams is None else sampled_teams
+    return QueueSampling({team.pk: team.review_sample_percent for team in teams})
+
+
+def review_queue_for(*, user: User, sampled_teams: list[Team] | None = None, **filters) -> QuerySet[Answer]:
     """quizzes.selectors.review_queue for this user, with their teams' sampling rule."""
-    return review_queue(user=user, sampling=review_sampling_for(user=user), **filters)
+    return review_queue(user=user, sampling=review_sampling_for(user=user, sampled_teams=sampled_teams), **filters)
 
 
 def review_queue_head_for(*, user: User, n: int) -> tuple[int, int, list[Answer]]:
