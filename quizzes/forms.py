@@ -4,11 +4,18 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timezone
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core import signing
+from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
+from courses import selectors as course_selectors
+from courses.models import Tag
 from courses.text import without_nul
 
 from .models import Answer, Question
@@ -22,6 +29,7 @@ ERROR_REPLY_TOO_LONG = _("回复最多 %(max)d 个字,请精简后再提交。")
 ERROR_NO_CHOICE = _("请选择答案。")
 ERROR_FORM_TOKEN = _("这个页面已失效,请再提交一次(你写的内容都还在)。")
 ERROR_EMPTY_DRAFT = _("草稿里没有任何题目的内容。")
+ERROR_UNKNOWN_FILTER = _("没有这一项(链接可能已过时),列表没有按它筛选。")
 
 
 def practice_form_token(*, item: str) -> str:
@@ -282,3 +290,67 @@ class ReviewDisputeForm(forms.Form):
         if not reason:
             raise forms.ValidationError(ERROR_DISPUTE_REASON_REQUIRED, code="required")
         return reason
+
+
+class _CachedChoiceIterator(ModelChoiceIterator):
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        yield from (self.choice(obj) for obj in self.queryset)  # the queryset's cache, which iterator() skips
+
+    def __len__(self):
+        return len(self.queryset) + (self.field.empty_label is not None)
+
+
+class FilterChoiceField(forms.ModelChoiceField):
+    """A filter bar's ModelChoiceField that reads its short list once per form: the options and the chosen
+    value come from the same rows, so choosing a filter costs no query of its own, and to_field_name may
+    name a property (Tag.code is "kind:key", not a column)."""
+
+    iterator = _CachedChoiceIterator
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        for obj in self.queryset:
+            if str(self.prepare_value(obj)) == str(value):
+                return obj
+        raise ValidationError(ERROR_UNKNOWN_FILTER, code="invalid_choice")
+
+
+class PracticeFilterForm(forms.Form):
+    """The practice catalogue's filter bar (GET). An older link's ?tag=<code> lands in the select of the
+    tag's kind (unless that select is given too)."""
+
+    module = FilterChoiceField(queryset=None, to_field_name="slug", required=False, empty_label=_("全部模块"),
+                               label=_("模块"))
+    customer = FilterChoiceField(queryset=None, to_field_name="code", required=False,
+                                 empty_label=_("全部顾客类型"), label=_("顾客类型"))
+    situation = FilterChoiceField(queryset=None, to_field_name="code", required=False, empty_label=_("全部情境"),
+                                  label=_("情境"))
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and data.get("tag"):
+            data, tag = data.copy(), data.get("tag")
+            del data["tag"]
+            field = Tag.Kind.SITUATION if tag.startswith(f"{Tag.Kind.SITUATION}:") else Tag.Kind.CUSTOMER
+            if not data.get(field):
+                data[field] = tag
+        super().__init__(data, auto_id="f-%s", **kwargs)
+        self.fields["module"].queryset = course_selectors.modules_in_order().only("pk", "slug", "order", "title")
+        self.fields["module"].label_from_instance = lambda module: f"{module.order}. {module.title}"
+        for kind in (Tag.Kind.CUSTOMER, Tag.Kind.SITUATION):
+            self.fields[kind].queryset = course_selectors.tags_of_kind(kind=kind).only("pk", "kind", "key", "label")
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_class = "row g-2 align-items-end mb-3"
+        self.helper.disable_csrf = True
+        self.helper.attrs = {"data-testid": "practice-filter"}
+        self.helper.layout = Layout(*(Div(name, css_class="col-md-3") for name in self.fields), Div(
+            StrictButton(_("筛选"), type="submit", css_class="btn-outline-primary w-100"), css_class="col-md-2 mb-3"))
+
+    def catalogue_filters(self) -> dict:
+        """The keyword arguments of quizzes.selectors.practice_catalogue; a field with an unknown value filters nothing."""
+        self.is_valid()  # the fields that are valid still filter when another is not
+        data = self.cleaned_data
+        return {"module": data.get("module"), "tags": [tag for tag in (data.get("customer"), data.get("situation")) if tag]}

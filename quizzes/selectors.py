@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
 
 from courses import clock
-from courses.models import Module
+from courses.models import Module, Tag
 
 from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
@@ -166,22 +167,19 @@ def access_question_by_slug(*, slug: str) -> Question:
                              certification_only=False)
 
 
-def practice_catalogue(*, module_slug: str = "", tag_code: str = "",
-                       tag_codes: tuple[str, ...] = ()) -> tuple[QuerySet[Scenario], QuerySet[Question]]:
-    """Scenarios and questions for practice, optionally narrowed to a module and to tags ("kind:key"; all must match)."""
+def practice_catalogue(*, module: Module | None = None,
+                       tags: Sequence[Tag] = ()) -> tuple[QuerySet[Scenario], QuerySet[Question]]:
+    """Scenarios and questions for practice, optionally narrowed to a module and to tags (all must match)."""
     scenarios = (Scenario.objects.filter(is_active=True, certification_only=False).select_related("module")
                  .prefetch_related("tags").order_by("module__order", "slug"))
     questions = Question.objects.filter(is_active=True, certification_only=False).select_related("module").order_by(
         "module__order", "slug")
-    if module_slug:
-        scenarios = scenarios.filter(module__slug=module_slug)
-        questions = questions.filter(module__slug=module_slug)
-    for code in (tag_code, *tag_codes):
-        if code and ":" in code:
-            kind, key = code.split(":", 1)
-            # One subquery per tag, so that two tags narrow instead of widening a single join.
-            scenarios = scenarios.filter(pk__in=Scenario.objects.filter(tags__kind=kind, tags__key=key).values("pk"))
-            questions = questions.filter(pk__in=Question.objects.filter(tags__kind=kind, tags__key=key).values("pk"))
+    if module is not None:
+        scenarios, questions = scenarios.filter(module=module), questions.filter(module=module)
+    for tag in tags:
+        # One subquery per tag, so that two tags narrow instead of widening a single join.
+        scenarios = scenarios.filter(pk__in=Scenario.objects.filter(tags=tag).values("pk"))
+        questions = questions.filter(pk__in=Question.objects.filter(tags=tag).values("pk"))
     return scenarios, questions
 
 

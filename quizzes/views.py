@@ -12,12 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
-from courses import selectors as course_selectors
-from courses.models import Tag
 from courses.selectors import access_module_by_slug
 
 from . import selectors, services
-from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, ReplyForm, ReviewDisputeForm
+from .forms import AttemptDraftForm, AttemptForm, ChoiceForm, PracticeFilterForm, ReplyForm, ReviewDisputeForm
 from .models import Attempt
 
 PRACTICE_PAGE = 24  # scenarios a page of the practice list
@@ -27,22 +25,15 @@ PRACTICE_PAGE = 24  # scenarios a page of the practice list
 def practice_list(request: HttpRequest) -> HttpResponse:
     """The practice catalogue a page at a time, filtered by module, customer type and situation, with the
     trainee's tries and best score per scenario."""
-    module_slug = request.GET.get("module", "")[:60]
-    customer, situation = request.GET.get("customer", "")[:80], request.GET.get("situation", "")[:80]
-    tag_code = request.GET.get("tag", "")[:80]
-    scenarios, questions = selectors.practice_catalogue(module_slug=module_slug, tag_code=tag_code,
-                                                        tag_codes=(customer, situation))
+    form = PracticeFilterForm(request.GET)
+    scenarios, questions = selectors.practice_catalogue(**form.catalogue_filters())
     page = Paginator(scenarios, PRACTICE_PAGE).get_page(request.GET.get("page"))
     marks = selectors.practice_marks(user=request.user, scenario_ids=[s.pk for s in page.object_list])
-    params = request.GET.copy()
+    params = form.data.copy()  # a legacy ?tag= is in its select's field by now, so the page links carry that
     params.pop("page", None)
     return render(request, "quizzes/practice_list.html", {
-        "page": page, "scenarios": [(s, marks.get(s.pk)) for s in page.object_list], "questions": questions,
-        "modules": course_selectors.modules_in_order(),
-        "customer_tags": course_selectors.tags_of_kind(kind=Tag.Kind.CUSTOMER),
-        "situation_tags": course_selectors.tags_of_kind(kind=Tag.Kind.SITUATION),
-        "module_slug": module_slug, "customer": customer, "situation": situation, "tag_code": tag_code,
-        "query": params.urlencode(),
+        "form": form, "page": page, "scenarios": [(s, marks.get(s.pk)) for s in page.object_list],
+        "questions": questions, "query": params.urlencode(),
     })
 
 
