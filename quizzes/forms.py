@@ -9,8 +9,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core import signing
-from django.core.exceptions import ValidationError
-from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
@@ -292,50 +290,27 @@ class ReviewDisputeForm(forms.Form):
         return reason
 
 
-class _CachedChoiceIterator(ModelChoiceIterator):
-    def __iter__(self):
-        if self.field.empty_label is not None:
-            yield ("", self.field.empty_label)
-        yield from (self.choice(obj) for obj in self.queryset)  # the queryset's cache, which iterator() skips
-
-    def __len__(self):
-        return len(self.queryset) + (self.field.empty_label is not None)
-
-
-class FilterChoiceField(forms.ModelChoiceField):
-    """A filter bar's ModelChoiceField that reads its short list once per form: the options and the chosen
-    value come from the same rows, so choosing a filter costs no query of its own, and to_field_name may
-    name a property (Tag.code is "kind:key", not a column)."""
-
-    iterator = _CachedChoiceIterator
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        for obj in self.queryset:
-            if str(self.prepare_value(obj)) == str(value):
-                return obj
-        raise ValidationError(ERROR_UNKNOWN_FILTER, code="invalid_choice")
+def _filter_choice_field(*, to_field_name: str, empty_label, label) -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(queryset=None, to_field_name=to_field_name, required=False, empty_label=empty_label,
+                                  label=label, error_messages={"invalid_choice": ERROR_UNKNOWN_FILTER})
 
 
 class PracticeFilterForm(forms.Form):
-    """The practice catalogue's filter bar (GET). An older link's ?tag=<code> lands in the select of the
-    tag's kind (unless that select is given too)."""
+    """The practice catalogue's filter bar (GET): a module by slug, a customer type and a situation by
+    the tag's key. An older link's ?tag=<kind>:<key> lands in the select of its kind (unless that
+    select is given too)."""
 
-    module = FilterChoiceField(queryset=None, to_field_name="slug", required=False, empty_label=_("全部模块"),
-                               label=_("模块"))
-    customer = FilterChoiceField(queryset=None, to_field_name="code", required=False,
-                                 empty_label=_("全部顾客类型"), label=_("顾客类型"))
-    situation = FilterChoiceField(queryset=None, to_field_name="code", required=False, empty_label=_("全部情境"),
-                                  label=_("情境"))
+    module = _filter_choice_field(to_field_name="slug", empty_label=_("全部模块"), label=_("模块"))
+    customer = _filter_choice_field(to_field_name="key", empty_label=_("全部顾客类型"), label=_("顾客类型"))
+    situation = _filter_choice_field(to_field_name="key", empty_label=_("全部情境"), label=_("情境"))
 
     def __init__(self, data=None, **kwargs):
         if data is not None and data.get("tag"):
-            data, tag = data.copy(), data.get("tag")
+            data, (kind, _colon, key) = data.copy(), data.get("tag").partition(":")
             del data["tag"]
-            field = Tag.Kind.SITUATION if tag.startswith(f"{Tag.Kind.SITUATION}:") else Tag.Kind.CUSTOMER
+            field = Tag.Kind.SITUATION if kind == Tag.Kind.SITUATION else Tag.Kind.CUSTOMER
             if not data.get(field):
-                data[field] = tag
+                data[field] = key or kind
         super().__init__(data, auto_id="f-%s", **kwargs)
         self.fields["module"].queryset = course_selectors.modules_in_order().only("pk", "slug", "order", "title")
         self.fields["module"].label_from_instance = lambda module: f"{module.order}. {module.title}"
