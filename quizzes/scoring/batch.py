@@ -7,6 +7,7 @@ inherit a lock one of them held.
 """
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from .engine import compile_snapshot
@@ -15,8 +16,11 @@ from .types import TypingSignals
 _SCENARIOS: dict[int, tuple[Any, str, str, str]] = {}
 
 
-def init_worker(scenarios: dict[int, tuple[dict, str, str, str]]) -> None:
-    """Compile every scenario's rubric snapshot once per worker."""
+def init_worker(scenarios: dict[int, tuple[dict, str, str, str]], niceness: int = 0) -> None:
+    """Compile every scenario's rubric snapshot once per worker; `niceness` lowers the worker's CPU
+    priority (os.nice), so the process feeding it is never the one kept waiting for a core."""
+    if niceness:
+        os.nice(niceness)
     _SCENARIOS.clear()
     for key, (snapshot, buyer_text, topic_text, reference) in scenarios.items():
         _SCENARIOS[key] = (compile_snapshot(snapshot), buyer_text, topic_text, reference)

@@ -231,7 +231,7 @@ def test_rubric_edit_creates_a_version_and_old_answers_keep_theirs(bank, people)
     answer.refresh_from_db()
     assert answer.rubric_id == new.pk
     assert list(answer.score_records.values_list("rubric_id", flat=True)) == [new.pk, old.pk]
-    newest = answer.score_records.first()  # written by a raw INSERT: it must read back like any other
+    newest = answer.score_records.first()  # written in bulk: it must read back like any other
     assert newest.result == answer.auto_result and newest.total == answer.auto_total
     assert newest.created_at is not None and newest.engine_version == answer.score_records.last().engine_version
     assert services.answers_rescore() == 0  # already on the current version
@@ -324,3 +324,29 @@ def test_rescore_in_worker_processes_gives_the_results_of_scoring_here(bank, peo
     assert services.answers_rescore(force=True, workers=1) == len(replies)
     serial = {a.pk: a.auto_result for a in Answer.objects.all()}
     assert parallel == serial and len(parallel) == len(replies)
+
+
+def test_rescore_changes_only_the_scored_fields_and_keeps_a_supervisors_final_score(bank, people):
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    reviewed = services.practice_answer_submit(user=people.trainee, scenario=scenario,
+                                               data=services.ReplyInput(reply_text="好的,稍等"))
+    plain = services.practice_answer_submit(user=people.teammate, scenario=scenario,
+                                            data=services.ReplyInput(reply_text=scenario.model_answer))
+    full = {c["key"]: c["max"] for c in reviewed.auto_result["criteria"]}
+    services.review_submit(answer_id=reviewed.pk, reviewer=people.supervisor, points=full, comment="",
+                           passages=[], seen_review_id=None)
+    scored = set(services.attempts._RESCORED_FIELDS) | {"rubric_id"}
+    before = {row["id"]: row for row in Answer.objects.values()}
+    snapshot = json.loads(json.dumps(scenario.rubric.snapshot))
+    snapshot["criteria"][0]["weight"] += 3
+    new, _created = services.rubric_version_for(snapshot=snapshot)
+    Scenario.objects.filter(pk=scenario.pk).update(rubric=new)
+    assert services.answers_rescore() == 2
+    after = {row["id"]: row for row in Answer.objects.values()}
+    for pk, row in after.items():
+        assert {k: v for k, v in row.items() if k not in scored} == {k: v for k, v in before[pk].items() if k not in scored}
+        assert row["rubric_id"] == new.pk
+    assert after[reviewed.pk]["final_total"] == before[reviewed.pk]["final_total"] == 100
+    assert after[reviewed.pk]["needs_review"] is False and after[reviewed.pk]["reviewed_at"] is not None
+    assert after[plain.pk]["final_total"] == after[plain.pk]["auto_total"]
+    assert Answer.objects.count() == 2  # the upsert updated rows, it made none
