@@ -245,9 +245,10 @@ def test_trend_chart_is_an_image_with_its_numbers_in_a_table(two_scenarios, peop
 
 
 
-def test_trainee_home_keeps_its_score_panels_until_a_new_score_review_or_day(content, assigned, people, client_for,
+def test_trainee_home_keeps_its_answer_panels_until_a_new_answer_review_or_day(content, assigned, people, client_for,
                                                                           monkeypatch):
-    from quizzes.services import review_submit
+    from quizzes.models import Question
+    from quizzes.services import ReplyInput, practice_answer_submit, review_submit
     from tests.trainer.conftest import submit_reply
 
     scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
@@ -264,14 +265,18 @@ def test_trainee_home_keeps_its_score_panels_until_a_new_score_review_or_day(con
     seen, chart = panels()
     assert seen and chart
     # A change the key cannot see (no new score record, no review) is not read again: the cached panels stay.
-    Answer.objects.filter(pk=first.pk).update(submitted_at=clock.now() - timedelta(days=60))
+    Answer.objects.filter(pk=first.pk).update(auto_result={"criteria": []})
     assert "次作答中失分" in client.get(reverse("home")).content.decode()
     assert selectors.weakest_criteria_for(trainee=people.trainee) == []
-    Answer.objects.filter(pk=first.pk).update(submitted_at=clock.now())
-    # A new answer (a new score record) is counted on the next page.
+    Answer.objects.filter(pk=first.pk).update(auto_result=first.auto_result)
+    # A new answer (a new score record) is counted on the next page; a knowledge question (no score
+    # record) shows in the recent results at once too.
     submit_reply(people.trainee, scenario, "稍等")
     again, _chart = panels()
     assert again and again[0][2] == seen[0][2] + 1
+    question = Question.objects.filter(is_active=True, certification_only=False).order_by("slug").first()
+    practice_answer_submit(user=people.trainee, question=question, data=ReplyInput(selected=(0,)))
+    assert question.prompt[:20] in client.get(reverse("home")).content.decode()
     # A review giving every criterion full points counts at once.
     full = {c["key"]: c["max"] for c in first.auto_result["criteria"]}
     review_submit(answer_id=first.pk, reviewer=people.supervisor, points=full, comment="", passages=[],

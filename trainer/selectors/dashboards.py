@@ -58,37 +58,44 @@ def score_series(*, trainee: User, limit: int = 200) -> dict:
             "rows": [[label, *(s["data"][i] for s in series)] for i, label in enumerate(labels)]}
 
 
-# How long the trainee home keeps its score panels at most. Their key changes with every new score or
-# review of the trainee, so this bounds only what the key cannot see: lesson titles or tags reloaded.
-SCORE_PANELS_CACHE_SECONDS = 15 * 60
+# How long the trainee home keeps its answer panels at most. Their key changes with every answer, score
+# or review of the trainee, so this bounds only what the key cannot see: titles or lessons reloaded.
+ANSWER_PANELS_CACHE_SECONDS = 15 * 60
 
 
-def trainee_scores_version(*, trainee: User) -> str:
-    """Changes whenever the trainee home's score chart or weakest criteria can change: a new score record
-    (an answer, a closed exam, a rescore), a new review, a new day (the 30-day window). One indexed
-    aggregate, under 1 ms. Why a cache at all: the home is opened many times between two answers, and
-    counting 30 days of per-criterion JSON and drawing the chart's table took 13 of its 37 ms
-    (bench/pages.py, 100 answers a month)."""
-    newest = Answer.objects.filter(user_id=trainee.pk).aggregate(scored=Max("score_records__pk"),
-                                                                 reviewed=Max("reviews__pk"))
-    return f"{newest['scored']}-{newest['reviewed']}-{clock.today():%Y%m%d}"
+def trainee_answers_version(*, trainee: User) -> str:
+    """Changes whenever the trainee home's answer panels (score chart, weakest criteria, supervisor
+    feedback, recent results) can change: a new answer, a submitted or closed exam, a new score record
+    (a rescore), a new review, a new day (the 30-day window). One indexed aggregate, under 1 ms. Why a
+    cache at all: the home is opened many times between two answers, and those panels took 17 of its
+    37 ms (bench/pages.py, 100 answers a month), most of it counting 30 days of per-criterion JSON."""
+    newest = Answer.objects.filter(user_id=trainee.pk).aggregate(
+        answer=Max("pk"), submitted=Max("submitted_at"), scored=Max("score_records__pk"), reviewed=Max("reviews__pk"))
+    submitted = newest["submitted"].timestamp() if newest["submitted"] else None
+    return f"{newest['answer']}-{submitted}-{newest['scored']}-{newest['reviewed']}-{clock.today():%Y%m%d}"
+
+
+def trainee_feedback(*, trainee: User, limit: int = 5) -> list[Review]:
+    """The newest supervisor reviews of the trainee's answers, with reviewer and scenario title."""
+    return list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
+                .only("answer_id", "reviewer_id", "created_at", "comment", "final_total", "answer__scenario_id",
+                      "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
+                .order_by("-created_at")[:limit])
 
 
 def trainee_dashboard(*, trainee: User) -> dict:
-    """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback."""
+    """Everything the trainee home shows: next step, progress, due soon, overdue, results, feedback.
+
+    The answer panels are a cached fragment of the page (see trainee_answers_version): their data is
+    handed over uncomputed, and the template computes it on a cache miss only."""
     own = User.objects.select_related(*TRAINEE_PATH_RELATED).only(*TRAINEE_PATH_FIELDS).get(pk=trainee.pk)
     progress = progress_for(trainees=[own])[0]
     today = clock.today()
     return {
         "progress": progress, "today": today, "due_soon": progress.due_soon(today), "overdue": progress.overdue,
-        "recent": recent_answers(trainee_ids=[trainee.pk], limit=8),
-        "feedback": list(Review.objects.filter(answer__user=trainee).select_related("reviewer", "answer__scenario")
-                         .only("answer_id", "reviewer_id", "created_at", "comment", "final_total", "answer__scenario_id",
-                               "answer__scenario__title", *(f"reviewer__{name}" for name in User.NAME_FIELDS))
-                         .order_by("-created_at")[:5]),
-        # The score chart and the weakest criteria are a cached fragment of the page (see
-        # trainee_scores_version): handed over uncomputed, the template computes them on a cache miss only.
-        "scores_version": trainee_scores_version(trainee=trainee), "scores_cache_seconds": SCORE_PANELS_CACHE_SECONDS,
+        "answers_version": trainee_answers_version(trainee=trainee), "answers_cache_seconds": ANSWER_PANELS_CACHE_SECONDS,
+        "recent": partial(recent_answers, trainee_ids=[trainee.pk], limit=8),
+        "feedback": partial(trainee_feedback, trainee=trainee),
         "series": partial(score_series, trainee=trainee), "weakest": partial(weakest_criteria_for, trainee=trainee),
     }
 
