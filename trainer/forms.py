@@ -4,6 +4,7 @@ from __future__ import annotations
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Layout
+import hashlib
 import secrets
 from datetime import timedelta
 
@@ -81,7 +82,21 @@ class AssignPathForm(forms.Form):
         return data
 
 
-class ReviewQueueFilterForm(forms.Form):
+class CachedFilterBarMixin:
+    """For a filter bar rendered inside {% cache %}: `rendering_key` names everything its HTML depends
+    on (the submitted values, and every choice's value and label), so a cached bar is never stale.
+    Why: crispy and the widget templates spent about 9 ms drawing the queue's bar with a few dozen
+    trainees, on every visit; reading the choices for the key costs two small queries (under 1 ms)."""
+
+    def rendering_key(self) -> str:
+        digest = hashlib.sha256(repr(sorted(getattr(self.data, "lists", self.data.items)())).encode())
+        for name, field in self.fields.items():
+            if hasattr(field, "queryset"):
+                digest.update(repr((name, [(str(value), str(label)) for value, label in field.choices])).encode())
+        return digest.hexdigest()
+
+
+class ReviewQueueFilterForm(CachedFilterBarMixin, forms.Form):
     status = forms.ChoiceField(choices=[("pending", _("待审阅")), ("flagged", _("系统标记")), ("reviewed", _("已审阅")),
                                         ("all", _("全部"))], required=False, label=_("状态"))
     mode = forms.ChoiceField(choices=[("", _("全部类型")), *Attempt.Mode.choices], required=False, label=_("类型"))

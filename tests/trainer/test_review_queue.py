@@ -168,3 +168,33 @@ def test_supervisor_edits_the_sampling_rule_on_the_team_page(people, client_for)
     assert other.post(url, {"which": "sampling", "review_sample_percent": "0"}).status_code == 404
     people.team.refresh_from_db()
     assert people.team.review_sample_percent == 10
+
+
+def test_the_cached_filter_bar_follows_its_choices_and_values(scenario, people, client_for):
+    from django.core.cache import cache
+
+    client = client_for(people.supervisor)
+    url = reverse("trainer:review_queue")
+
+    def bar(params=None) -> str:
+        body = client.get(url, params or {}).content.decode()
+        start = body.rindex("<form", 0, body.index('name="trainee"'))
+        return body[start:body.index("</form>", start)]
+
+    first = bar()
+    assert str(people.trainee) in first
+    assert bar() == first  # drawn once, then served from the cache (the query count below shows it)
+    # Whatever the bar shows changes its key: a renamed trainee, a new trainee, a chosen filter, a bad value.
+    type(people.trainee).objects.filter(pk=people.trainee.pk).update(display_name="改名后的学员")
+    assert "改名后的学员" in bar()
+    user_create(team=people.team, username="newcomer", display_name="新来的学员")
+    assert "新来的学员" in bar()
+    chosen = bar({"trainee": people.teammate.pk})
+    assert f'<option value="{people.teammate.pk}" selected>' in chosen
+    assert "is-invalid" in bar({"trainee": "999999"}) and "is-invalid" not in bar()
+    with CaptureQueriesContext(connection) as cached:
+        bar()
+    cache.clear()
+    with CaptureQueriesContext(connection) as drawn:
+        bar()
+    assert len(cached) == len(drawn) - 2  # drawing reads the team and trainee choices again
