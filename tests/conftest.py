@@ -13,12 +13,16 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty Django cache: keys name row ids, and ids repeat across tests
-    once a test's rows are rolled back."""
+def _fresh_cache_and_language():
+    """Each test starts with an empty Django cache (keys name row ids, and ids repeat across tests once a
+    test's rows are rolled back) and in the default language: a request with the English cookie leaves
+    English active in the thread, and the next test in that worker would read English messages."""
+    from django.conf import settings
     from django.core.cache import cache
+    from django.utils import translation
 
     cache.clear()
+    translation.activate(settings.LANGUAGE_CODE)
     yield
 
 
