@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from courses.models import Lesson
 from courses.services import curriculum_load
@@ -22,10 +23,10 @@ def test_trainee_reads_lesson_and_marks_it_done(page, curriculum):
     assert "0%" in card.inner_text()
     card.click()
     page.locator(".list-group a").first.click()
-    assert page.locator(".chat-turn.chat-buyer .bubble").first.is_visible()
-    assert page.locator(".chat-turn.chat-agent .bubble").first.is_visible()
+    expect(page.locator(".chat-turn.chat-buyer .bubble").first).to_be_visible()  # waits for the lesson page
+    expect(page.locator(".chat-turn.chat-agent .bubble").first).to_be_visible()
     page.click('[data-testid="mark-done"]')
-    assert page.locator('[data-testid="lesson-done-badge"]').is_visible()
+    expect(page.locator('[data-testid="lesson-done-badge"]')).to_be_visible()
     page.click(".breadcrumb >> text=买家类型")
     total = Lesson.objects.filter(module__slug="customer-types").count()
     assert page.locator('[data-testid="module-percent"]').inner_text() == f"{round(100 / total)}%"

@@ -56,7 +56,7 @@ def test_module_quiz_keeps_text_on_error_and_submits_once(page, bank):
     first_reply = page.locator("textarea").first
     first_reply.fill("亲,您好,这个问题我马上帮您看一下哦")
     page.click('[data-testid="submit-attempt"]')
-    assert "已为你保留所有输入" in page.content()
+    expect(page.locator("main")).to_contain_text("已为你保留所有输入")
     assert page.locator("textarea").first.input_value() == "亲,您好,这个问题我马上帮您看一下哦"
     fill_attempt_page(page, attempt)
     page.click('[data-testid="submit-attempt"]')

@@ -1,6 +1,8 @@
 """Supervisor review and certification, walked in a real browser."""
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import expect
 
 from quizzes.models import Answer, Review
@@ -25,6 +27,7 @@ def test_supervisor_overrides_a_criterion_and_trainee_sees_it(page, demo, browse
     first = page.locator('[data-testid="queue-item"]').first
     expect(first.locator("svg.bi-flag-fill")).to_have_count(1)  # flagged answers come first
     first.click()
+    page.wait_for_url(re.compile(r"/reviews/\d+/$"))  # page.url does not wait for the navigation
     answer = Answer.objects.get(pk=int(page.url.rstrip("/").split("/")[-1]))
     # Looking takes no lock; 开始审阅 does, and the screen says until when.
     assert page.locator('[data-testid="submit-review"]').is_disabled()
