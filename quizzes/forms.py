@@ -290,6 +290,18 @@ class ReviewDisputeForm(forms.Form):
         return reason
 
 
+def filter_bar(*columns: tuple[str, str]) -> FormHelper:
+    """A one-line GET form for crispy (every filter bar of every app): each field in its column, the
+    filter button last."""
+    helper = FormHelper()
+    helper.form_method = "get"
+    helper.form_class = "row g-2 align-items-end mb-3"
+    helper.disable_csrf = True
+    helper.layout = Layout(*(Div(name, css_class=css) for name, css in columns), Div(
+        StrictButton(_("筛选"), type="submit", css_class="btn-outline-primary w-100"), css_class="col-md-2 mb-3"))
+    return helper
+
+
 def _filter_choice_field(*, to_field_name: str, empty_label, label) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(queryset=None, to_field_name=to_field_name, required=False, empty_label=empty_label,
                                   label=label, error_messages={"invalid_choice": ERROR_UNKNOWN_FILTER})
@@ -316,13 +328,8 @@ class PracticeFilterForm(forms.Form):
         self.fields["module"].label_from_instance = lambda module: f"{module.order}. {module.title}"
         for kind in (Tag.Kind.CUSTOMER, Tag.Kind.SITUATION):
             self.fields[kind].queryset = course_selectors.tags_of_kind(kind=kind).only("pk", "kind", "key", "label")
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_class = "row g-2 align-items-end mb-3"
-        self.helper.disable_csrf = True
+        self.helper = filter_bar(*((name, "col-md-3") for name in self.fields))
         self.helper.attrs = {"data-testid": "practice-filter"}
-        self.helper.layout = Layout(*(Div(name, css_class="col-md-3") for name in self.fields), Div(
-            StrictButton(_("筛选"), type="submit", css_class="btn-outline-primary w-100"), css_class="col-md-2 mb-3"))
 
     def catalogue_filters(self) -> dict:
         """The keyword arguments of quizzes.selectors.practice_catalogue; a field with an unknown value filters nothing."""

@@ -1,17 +1,16 @@
 """Forms of the supervisor workspace and certification."""
 from __future__ import annotations
 
-from crispy_forms.bootstrap import StrictButton
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Div, Layout
 import hashlib
 import secrets
 from datetime import timedelta
 
+from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from courses import clock
+from quizzes.forms import filter_bar
 from quizzes.models import Attempt
 
 from .models import CertificationExam, OnboardingPath, Team, User
@@ -25,16 +24,6 @@ class IsoDateInput(forms.DateInput):
     def __init__(self, attrs=None):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
-
-def _filter_bar(*columns: tuple[str, str]) -> FormHelper:
-    """A one-line GET form: each field in its column, the filter button last."""
-    helper = FormHelper()
-    helper.form_method = "get"
-    helper.form_class = "row g-2 align-items-end mb-3"
-    helper.disable_csrf = True
-    helper.layout = Layout(*(Div(name, css_class=css) for name, css in columns), Div(
-        StrictButton(_("筛选"), type="submit", css_class="btn-outline-primary w-100"), css_class="col-md-2 mb-3"))
-    return helper
 
 
 def _team_field(**kwargs) -> forms.ModelChoiceField:
@@ -59,7 +48,7 @@ class GridFilterForm(forms.Form):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.only("pk", "name")
-        self.helper = _filter_bar(("team", "col-md-3"), ("sort", "col-md-3"), ("overdue", "col-md-3"))
+        self.helper = filter_bar(("team", "col-md-3"), ("sort", "col-md-3"), ("overdue", "col-md-3"))
 
 
 class AssignPathForm(forms.Form):
@@ -108,7 +97,7 @@ class ReviewQueueFilterForm(CachedFilterBarMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams.only("pk", "name")
         self.fields["trainee"].queryset = trainees
-        self.helper = _filter_bar(("status", "col-md-2"), ("mode", "col-md-2"), ("team", "col-md-2"),
+        self.helper = filter_bar(("status", "col-md-2"), ("mode", "col-md-2"), ("team", "col-md-2"),
                                   ("trainee", "col-md-2"), ("scenario", "col-md-2"))
 
     def queue_filters(self) -> dict:
@@ -263,7 +252,7 @@ class WeakSpotFilterForm(forms.Form):
         today = clock.today()
         self.default_start, self.default_end = today - timedelta(days=WEAK_SPOT_DEFAULT_DAYS - 1), today
         self.fields["start"].initial, self.fields["end"].initial = self.default_start, self.default_end
-        self.helper = _filter_bar(("team", "col-md-3"), ("trainee", "col-md-3"), ("start", "col-md-2"), ("end", "col-md-2"))
+        self.helper = filter_bar(("team", "col-md-3"), ("trainee", "col-md-3"), ("start", "col-md-2"), ("end", "col-md-2"))
 
     def clean(self):
         from .selectors import WEAK_SPOT_MAX_DAYS
