@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
+
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
+from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
 from .facts import FactMismatch, fact_mismatches, fact_sheet
 from .guards import (
@@ -25,7 +26,6 @@ from .guards import (
 from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, negation_of, normalise, normalise_phrase
 from .types import (
-    CAPPED_TOTAL,
     CAPPING_REASONS,
     REVIEW_AUTO_FAIL,
     REVIEW_BLAME,
@@ -79,10 +79,6 @@ PASTED_SHARE = 0.6
 UNKNOWN_MIN_WORDS = 5
 UNKNOWN_WORDS_SHARE = 0.3
 PASTE_MIN_CHARS = 20
-# Supervisors grade on a whole-reply impression: a reply that meets most of what matters is good even
-# if a minor point is missing. Points earned are credited on this concave curve (share of the weight →
-# share of the total), which keeps 0 and 100 and the order of replies, and lifts the middle.
-CREDIT_EXPONENT = 0.8
 
 # Builds a named tuple without the Python-level __new__ its class generates; used where a reply makes many.
 _new_tuple = tuple.__new__
@@ -382,7 +378,7 @@ class CompiledRubric:
             )))
 
         share = earned_total / self.total_weight
-        total = math.floor(100 * share ** CREDIT_EXPONENT + 0.5) if share > 0 else 0
+        total = curve_total(earned_total, self.total_weight)
         reasons, stats = self._review(norm, content, mask, hits, topic_text, covers_earned / self.covers_weight)
         for hit in guard_hits(text, norm.breaks):
             reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
@@ -402,8 +398,7 @@ class CompiledRubric:
         reasons = _one_per_code(reasons)
         capped = any(reason.code in CAPPING_REASONS for reason in reasons)
         if capped:
-            total = min(total, CAPPED_TOTAL, self.pass_mark - 1)
-        total = max(0, min(100, total))
+            total = capped_total(total, self.pass_mark)
 
         # Routing: reasons that send the reply to a supervisor first without changing its score.
         if norm.hidden_split:

@@ -51,7 +51,7 @@ CAPPING_REASONS = frozenset({
     REVIEW_REFUSES_HELP,
 })
 # A capped total stays in the lowest grade band (supervisors grade such replies 0).
-CAPPED_TOTAL = 35
+from .credit import CAPPED_TOTAL  # noqa: E402  (one home for the credit rule)
 
 
 @dataclass(frozen=True)
