@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
+from .accounting import account_clauses, pairs
+from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
 from .facts import FactMismatch, fact_mismatches, fact_sheet
@@ -23,6 +25,7 @@ from .guards import (
     GUARD_SARCASM,
     guard_hits,
 )
+from .house_rules import compile_rules, house_rules_data
 from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, negation_of, normalise, normalise_phrase
 from .types import (
@@ -297,6 +300,9 @@ class CompiledRubric:
         self._topic_words: dict[str, frozenset[str]] = {}
         self._fact_sheets: dict[str, Any] = {}
         self._reference_verbs: dict[str, Any] = {}
+        self._facts_pairs: dict[str, frozenset[str]] = {}
+        self._claims: dict[str, Any] = {}
+        self.rules = compile_rules(snapshot.get("house_rules") or house_rules_data())
 
     def score(
         self, reply: str, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
@@ -325,6 +331,7 @@ class CompiledRubric:
         diagnostics: list[str] = []
         covers_met = 0
         covers_earned = 0.0
+        credited: list[tuple[int, int]] = []
         for spec in self.criteria:
             kind = spec.kind
             weight = spec.weight
@@ -359,6 +366,8 @@ class CompiledRubric:
                         contradictions += denied
                 covers_met += met
                 covers_earned += earned
+                if earned and not contrary:
+                    credited += spans
                 if explain:
                     diagnostics += _explain(spec, hits, text, mask)
             elif kind == "avoids":
@@ -378,10 +387,20 @@ class CompiledRubric:
             )))
 
         share = earned_total / self.total_weight
+        accounts = account_clauses(
+            text, credited=credited, facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
+            rules=self.rules, skip=mask,
+        )
         total = curve_total(earned_total, self.total_weight)
         reasons, stats = self._review(norm, content, mask, hits, topic_text, covers_earned / self.covers_weight)
         for hit in guard_hits(text, norm.breaks):
             reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
+        if topic_text or self.facts_text:
+            claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
+            denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules)
+                            if mask is None or mask.find(1, c.start, c.end) != -1]
+            if denied_facts:
+                reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
         if mismatches:
             reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches]))
         if contradictions:
@@ -410,6 +429,7 @@ class CompiledRubric:
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
         stats["fact_mismatches"] = len(mismatches)
+        stats["clauses"] = [[a.start, a.end, a.explained_by, sorted(a.acts)] for a in accounts]
         stats["earned_share"] = share  # points earned over the rubric's weight, before the credit curve
         return ScoreResult(
             total=total,
@@ -421,6 +441,26 @@ class CompiledRubric:
             confidence=round(confidence, 3),
             diagnostics=tuple(diagnostics),
         )
+
+    @staticmethod
+    def _scenario_statements(key: str) -> str:
+        """What the scenario states: its texts without the buyer's words (key: topic text NUL buyer text)."""
+        topic_text, _, buyer_text = key.partition("\x00")
+        for line in buyer_text.splitlines():
+            if line.strip():
+                topic_text = topic_text.replace(line, "")
+        return topic_text
+
+    def _scenario_claims(self, key: str) -> Any:
+        return scenario_claims(normalise(self._scenario_statements(key) + "\n" + self.facts_text).text)
+
+    def _scenario_pairs(self, key: str) -> frozenset[str]:
+        """Character pairs of what the scenario states (not the buyer's words) and of the rubric's phrases."""
+        topic_text = self._scenario_statements(key)
+        phrases = [p for c in self.snapshot["concepts"].values() for p in c["phrases"]]
+        phrases += [p for c in self.snapshot["criteria"] for p in c.get("phrases") or ()]
+        source = "\n".join([topic_text, self.facts_text, *phrases])
+        return frozenset(pairs(normalise(source).text))
 
     def _fact_sheet(self, topic_text: str) -> Any:
         return fact_sheet(normalise(topic_text + "\n" + self.facts_text).text)

@@ -1,0 +1,129 @@
+"""Accounting for clauses: every clause of a reply is explained, or shown as what the scorer could not read.
+
+A clause is explained when it
+- carries evidence a criterion credited (`criterion`),
+- restates the scenario's own facts: most of its character pairs stand in the context, the declared
+  facts, the model answer or the rubric's phrases (`facts`),
+- is made only of the trade's courtesy formulas: greeting, thanks, apology, sign-off, asking to wait
+  (`formula`), or
+- offers to do something for the buyer or asks them about the case (`offer`).
+
+Any other clause is *unexplained*. Points never come from it, but what it does still matters: one that
+addresses or judges the buyer, denies, promises, or gives a contact or a number is something a shop
+may not want sent, and the scorer cannot tell. Such a reply goes to a person; one whose unexplained
+clause judges the buyer is capped, since courtesy formulas and facts never do that.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from .house_rules import HouseRules
+
+# Clause boundaries for accounting: the engine's, less the enumeration comma (a list is one clause).
+ACCOUNT_BOUNDARY = ",。!?;~…:\n—｡〜."
+_SPLIT = re.compile("[" + re.escape(ACCOUNT_BOUNDARY) + "]")
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_CONTENT = re.compile(r"[^\W_]")
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[\u3400-\u4dbf\u4e00-\u9fff]+")
+# A number long enough to be an account, a phone number or an order (not a price or a size).
+_LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}(?![0-9])")
+_HANDLE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9_]*[a-z])(?=[a-z0-9_]*[0-9])[a-z0-9_]{5,}(?![a-z0-9])")
+_LINK = re.compile(r"https?:|www\.|\.com|\.cn|t\.cn")
+# Share of a clause's character pairs that must stand in the scenario's texts for it to restate them.
+FACTS_SHARE = 0.5
+EXPLAINED_BY = ("criterion", "facts", "formula", "offer")
+ACT_BUYER = "buyer"  # addresses or describes the buyer
+ACT_JUDGES = "judges"  # evaluates rather than informs
+ACT_DENIES = "denies"
+ACT_PROMISES = "promises"
+ACT_CONTACT = "contact"  # a contact channel, account, link or long number
+
+
+class ClauseAccount(NamedTuple):
+    """One clause of a reply (normalised positions), what explains it (or ""), and what it does."""
+
+    start: int
+    end: int
+    explained_by: str
+    acts: frozenset[str]
+
+    @property
+    def unexplained(self) -> bool:
+        return not self.explained_by
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """The clauses of a normalised reply that hold any content, as (start, end)."""
+    spans = []
+    start = 0
+    for match in _SPLIT.finditer(text + "\n"):
+        end = match.start()
+        if _CONTENT.search(text, start, end) is not None:
+            spans.append((start, end))
+        start = match.end()
+    return spans
+
+
+def pairs(text: str) -> set[str]:
+    """Character pairs inside each run of Chinese characters, and whole runs of letters and digits."""
+    found: set[str] = set()
+    for token in _TOKEN.findall(text):
+        if _CJK.match(token):
+            found.update(token[i:i + 2] for i in range(len(token) - 1))
+            if len(token) == 1:
+                found.add(token)
+        else:
+            found.add(token)
+    return found
+
+
+def _content_chars(text: str) -> int:
+    return len(_CONTENT.findall(text))
+
+
+def _acts(clause: str, rules: HouseRules) -> frozenset[str]:
+    acts = set()
+    if rules.second_person.search(clause):
+        acts.add(ACT_BUYER)
+    if rules.judgement.search(clause) or rules.judgement_emoji.search(clause):
+        acts.add(ACT_JUDGES)
+    if rules.negators.search(clause):
+        acts.add(ACT_DENIES)
+    if rules.certainty.search(clause):
+        acts.add(ACT_PROMISES)
+    if rules.channels.search(clause) or _LONG_NUMBER.search(clause) or _HANDLE.search(clause) or _LINK.search(clause):
+        acts.add(ACT_CONTACT)
+    return frozenset(acts)
+
+
+def account_clauses(
+    text: str, *, credited: Iterable[tuple[int, int]], facts_pairs: frozenset[str], rules: HouseRules,
+    skip: bytearray | None = None, raw: str | None = None,
+) -> list[ClauseAccount]:
+    """Account for every clause of a normalised reply.
+
+    `credited` are the spans criteria gave points for; `facts_pairs` the character pairs of the
+    scenario's texts; `skip` the copy mask (0 where a character was copied from the buyer: such clauses
+    are the copy check's business). `raw` is the text with emoji kept, when normalisation dropped them.
+    """
+    credited = sorted(credited)
+    accounts = []
+    for start, end in clause_spans(text):
+        clause = text[start:end]
+        if skip is not None and skip.find(1, start, end) == -1:
+            continue  # wholly copied from the buyer
+        acts = _acts(clause, rules)
+        if any(s < end and start < e for s, e in credited):
+            explained = "criterion"
+        elif not _content_chars(rules.formulas.sub("", clause)) > 1:
+            explained = "formula"
+        elif rules.offers.search(clause) and ACT_JUDGES not in acts:
+            explained = "offer"
+        else:
+            own = pairs(clause)
+            shared = len(own & facts_pairs)
+            explained = "facts" if own and shared >= 2 and shared >= FACTS_SHARE * len(own) else ""
+        accounts.append(ClauseAccount(start, end, explained, acts))
+    return accounts

@@ -1,0 +1,127 @@
+"""Claims: a reply that denies what the scenario states contradicts it, whatever the negator.
+
+The scenario's own texts (context, declared facts, model answer) state what is true for this buyer:
+16:00 前付款当天顺丰发, 30 天试睡, 坏果按实际数量赔付. A reply clause that denies something — with a
+hard negator (不能, 没法, 不支持) or a soft one (恐怕, 暂时做不到, 不太方便, 给不了) — contradicts the
+scenario when what it denies (the words the negator governs, or the words before a trailing negator
+in 八折给不了) all stand, as words or near-synonyms, in one scenario clause that affirms them.
+
+A true denial stays right: where a scenario clause denies the same words (价格改不了 in the model
+answer), where the denial is an exception the rules make (超过7天, 拆封后, 用过), and where the
+negator frees the buyer of something (不用您出, 不收运费) instead of refusing them.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+from .accounting import clause_spans
+from .house_rules import HouseRules
+from .text import NECESSITY_NEGATORS, negator_at
+from .words import alternatives, segment
+
+# Words that carry no claim of their own: who speaks, modal and light verbs, particles, degree words.
+_LIGHT = frozenset({
+    "我", "我们", "您", "你", "亲", "这边", "这里", "那边", "咱们", "店里", "是", "有", "会", "能", "要", "可以", "给", "帮",
+    "做", "走", "弄", "搞", "让", "把", "被", "对", "在", "也", "都", "还", "就", "再", "又", "才", "很", "太", "真", "确实",
+    "实在", "真的", "其实", "暂时", "恐怕", "目前", "现在", "这个", "那个", "这", "那", "个", "些", "任何", "什么",
+    "的", "了", "哦", "呢", "吧", "啊", "呀", "啦", "哈", "嘛", "哒", "喔", "噢", "得", "地", "着", "过", "一下", "去", "来",
+    "不过", "但是", "但", "而且", "所以", "因为", "如果", "的话", "只能", "只", "只是", "一定", "肯定", "方便", "办法",
+    "支持", "允许", "提供", "好", "行", "一样", "同样", "相同", "了解", "知道", "清楚", "说", "讲", "直接", "马上", "立刻", "先", "一起",
+})
+# Exceptions the rules make: a denial under one of these is a rule, not a contradiction.
+_EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
+_CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
+_WORRY = re.compile("担心|怕|以为|顾虑|会不会|是不是")
+_POST_NEGATORS = ("给不了", "给不到", "做不到", "办不到", "不行", "不了", "不能", "不可以", "不可能", "没有", "没法", "不支持")
+_NEGATED_WORD = re.compile("不|没|无|未|恐怕")
+_SOFT = ("恐怕", "暂时不", "暂时做不到", "暂时没", "不太方便", "不方便", "做不到", "办不到", "给不了", "给不到", "给不出")
+
+
+class Contradiction(NamedTuple):
+    """A reply clause denying what a scenario clause affirms (normalised reply positions)."""
+
+    start: int
+    end: int
+    denied: tuple[str, ...]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in segment(text) if w.strip() and any(c.isalnum() for c in w)]
+
+
+def _claim_words(words: list[str]) -> tuple[str, ...]:
+    return tuple(w for w in words if w not in _LIGHT and not _NEGATED_WORD.fullmatch(w) and not w.isdigit())
+
+
+def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
+    """Where the clause's refusing negator stands, or None (no negator, or one that frees the buyer)."""
+    soft = next((m for m in (re.search(re.escape(s), clause) for s in _SOFT) if m), None)
+    if soft is not None:
+        return soft.span()
+    for index, char in enumerate(clause):
+        if char not in "不没无":
+            continue
+        found = negator_at(clause, index)
+        if found is None:
+            continue
+        word, end = found
+        if word in NECESSITY_NEGATORS:
+            return None
+        return index, end
+    return None
+
+
+def _denied_words(clause: str, rules: HouseRules) -> tuple[str, ...]:
+    where = _negation(clause, rules)
+    if where is None or _EXCEPTIONS.search(clause):
+        return ()
+    start, end = where
+    if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start):
+        return ()  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
+    after = _claim_words(_words(clause[end:]))
+    if after:
+        return after[:3]
+    if clause[start:].startswith(_POST_NEGATORS) or clause.rstrip("了哦呢啦呀哈的").endswith(_POST_NEGATORS):
+        return _claim_words(_words(clause[:start]))[-3:]
+    return ()
+
+
+class ScenarioClaims(NamedTuple):
+    affirmed: tuple[str, ...]  # the scenario's clauses that affirm
+    denied: tuple[str, ...]  # and those that deny
+
+
+@lru_cache(maxsize=512)
+def scenario_claims(source: str) -> ScenarioClaims:
+    """The scenario's normalised statements sorted into those that affirm and those that deny."""
+    affirmed, denied = [], []
+    for start, end in clause_spans(source):
+        clause = source[start:end]
+        if _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未"):
+            denied.append(clause)
+        else:
+            affirmed.append(clause)
+    return ScenarioClaims(tuple(affirmed), tuple(denied))
+
+
+def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
+    """Every word, or a near-synonym of it, stands in one of the clauses (as text: segmenters join 发顺丰)."""
+    return any(all(any(form in clause for form in alternatives(w)) for w in words) for clause in clauses)
+
+
+def contradictions(text: str, claims: ScenarioClaims, rules: HouseRules) -> list[Contradiction]:
+    """Reply clauses that deny what the scenario affirms and never denies itself."""
+    if not claims.affirmed:
+        return []
+    found = []
+    for start, end in clause_spans(text):
+        clause = text[start:end]
+        denied = _denied_words(clause, rules)
+        if not denied or sum(len(w) for w in denied) < 2:
+            continue
+        if _stands_in(denied, claims.affirmed) and not _stands_in(denied, claims.denied):
+            found.append(Contradiction(start, end, denied))
+    return found
+
