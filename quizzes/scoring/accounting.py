@@ -29,7 +29,8 @@ _CONTENT = re.compile(r"[^\W_]")
 _TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?|[\u3400-\u4dbf\u4e00-\u9fff]+")
 # A number long enough to be an account, a phone number or an order (not a price or a size).
 _LONG_NUMBER = re.compile(r"(?<![0-9])[0-9]{5,}(?![0-9])")
-_HANDLE = re.compile(r"(?<![a-z0-9])(?=[a-z0-9_]*[a-z])(?=[a-z0-9_]*[0-9])[a-z0-9_]{5,}(?![a-z0-9])")
+# A handle starts with a letter (wx_li2026); 163cm is a measurement.
+_HANDLE = re.compile(r"(?<![a-z0-9_])[a-z][a-z0-9_]*[0-9][a-z0-9_]*(?![a-z0-9_])")
 _LINK = re.compile(r"https?:|www\.|\.com|\.cn|t\.cn")
 # Share of a clause's character pairs that must stand in the scenario's texts for it to restate them.
 FACTS_SHARE = 0.5
@@ -83,17 +84,35 @@ def _content_chars(text: str) -> int:
     return len(_CONTENT.findall(text))
 
 
-def _acts(clause: str, rules: HouseRules) -> frozenset[str]:
+_CHOICE = re.compile("还是")  # 黑色还是米白: a choice, not the degree word 还
+_NECESSITY = re.compile("不用|不需要|无需|不必")
+
+
+def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bool:
+    """A verdict or a mocking emoji, or a degree word in a statement about the buyer, in no kind stance."""
+    if rules.judgement_emoji.search(clause):
+        return True
+    verdict = rules.verdicts.search(clause)
+    if verdict is not None and not _NECESSITY.search(clause, 0, verdict.start()):
+        return True  # 不用您自己去拿: the buyer is spared the errand
+    if asks:
+        return False  # 您还在犹豫哪方面呢: a question about the case (reproaching ones are the guards' business)
+    plain = _CHOICE.sub("", clause)
+    return bool(rules.degree.search(plain) and about_buyer and not rules.kind_stance.search(plain))
+
+
+def _acts(clause: str, asks: bool, rules: HouseRules) -> frozenset[str]:
     acts = set()
-    if rules.second_person.search(clause):
+    addresses = rules.second_person.search(clause.replace("亲", "")) is not None
+    if addresses:
         acts.add(ACT_BUYER)
-    if rules.judgement.search(clause) or rules.judgement_emoji.search(clause):
+    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules):
         acts.add(ACT_JUDGES)
     if rules.negators.search(clause):
         acts.add(ACT_DENIES)
     if rules.certainty.search(clause):
         acts.add(ACT_PROMISES)
-    if rules.channels.search(clause) or _LONG_NUMBER.search(clause) or _HANDLE.search(clause) or _LINK.search(clause):
+    if _LONG_NUMBER.search(clause) or _LINK.search(clause) or any(len(h) >= 5 for h in _HANDLE.findall(clause)):
         acts.add(ACT_CONTACT)
     return frozenset(acts)
 
@@ -112,14 +131,15 @@ def account_clauses(
     accounts = []
     for start, end in clause_spans(text):
         clause = text[start:end]
-        if skip is not None and skip.find(1, start, end) == -1:
+        if skip is not None and skip.find(0, start, end) == -1:
             continue  # wholly copied from the buyer
-        acts = _acts(clause, rules)
+        asks = text.startswith("?", end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么"))
+        acts = _acts(clause, asks, rules)
         if any(s < end and start < e for s, e in credited):
             explained = "criterion"
         elif not _content_chars(rules.formulas.sub("", clause)) > 1:
             explained = "formula"
-        elif rules.offers.search(clause) and ACT_JUDGES not in acts:
+        elif (rules.offers.search(clause) or asks) and ACT_JUDGES not in acts:
             explained = "offer"
         else:
             own = pairs(clause)

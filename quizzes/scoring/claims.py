@@ -32,6 +32,8 @@ _LIGHT = frozenset({
 })
 # Exceptions the rules make: a denial under one of these is a rule, not a contradiction.
 _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
+# Share of the denied characters a scenario clause must hold for the denial to contradict it.
+COVERED_SHARE = 0.75
 _CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
 _WORRY = re.compile("担心|怕|以为|顾虑|会不会|是不是")
 _POST_NEGATORS = ("给不了", "给不到", "做不到", "办不到", "不行", "不了", "不能", "不可以", "不可能", "没有", "没法", "不支持")
@@ -106,9 +108,33 @@ def scenario_claims(source: str) -> ScenarioClaims:
     return ScenarioClaims(tuple(affirmed), tuple(denied))
 
 
+def _covered(denied: str, clause: str) -> bool:
+    """Most of the denied characters stand in the clause, through runs of two or more (or it is one character).
+
+    The segmenter cuts names it does not know (催韵达 into 催韵 + 达), so words alone would miss them.
+    """
+    if len(denied) == 1:
+        return denied in clause
+    marks = [False] * len(denied)
+    longest = 0
+    for i in range(len(denied)):
+        for j in range(len(denied), i + 1, -1):
+            if denied[i:j] in clause:
+                marks[i:j] = [True] * (j - i)
+                longest = max(longest, j - i)
+                break
+        else:
+            marks[i] = marks[i] or denied[i] in clause
+    return longest >= 2 and sum(marks) >= COVERED_SHARE * len(denied)
+
+
 def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
     """Every word, or a near-synonym of it, stands in one of the clauses (as text: segmenters join 发顺丰)."""
-    return any(all(any(form in clause for form in alternatives(w)) for w in words) for clause in clauses)
+    joined = "".join(words)
+    return any(
+        all(any(form in clause for form in alternatives(w)) for w in words) or _covered(joined, clause)
+        for clause in clauses
+    )
 
 
 def contradictions(text: str, claims: ScenarioClaims, rules: HouseRules) -> list[Contradiction]:
@@ -119,7 +145,7 @@ def contradictions(text: str, claims: ScenarioClaims, rules: HouseRules) -> list
     for start, end in clause_spans(text):
         clause = text[start:end]
         denied = _denied_words(clause, rules)
-        if not denied or sum(len(w) for w in denied) < 2:
+        if not denied:
             continue
         if _stands_in(denied, claims.affirmed) and not _stands_in(denied, claims.denied):
             found.append(Contradiction(start, end, denied))

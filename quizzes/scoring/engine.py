@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
-from .accounting import account_clauses, pairs
+from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, pairs
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
@@ -27,6 +27,16 @@ from .guards import (
 )
 from .house_rules import compile_rules, house_rules_data
 from .lexicon import Lexicon
+from .platform_rules import (
+    RULE_ABSOLUTE,
+    RULE_DELIVERY,
+    RULE_OFF_PLATFORM,
+    RULE_OTHER_BUYER,
+    RULE_REVIEW_BRIBE,
+    rule_breaks,
+    scenario_tokens,
+    wrong_identifiers,
+)
 from .text import BOUNDARY_CHARS, GAP_MAX, Normalised, content_only, negation_of, normalise, normalise_phrase
 from .types import (
     CAPPING_REASONS,
@@ -36,7 +46,14 @@ from .types import (
     REVIEW_COPIED_BUYER,
     REVIEW_FACT_MISMATCH,
     REVIEW_GIBBERISH,
+    REVIEW_ABSOLUTE_CLAIM,
+    REVIEW_DELIVERY_PROMISE,
     REVIEW_HIDDEN_CHARACTERS,
+    REVIEW_JUDGES_BUYER,
+    REVIEW_OFF_PLATFORM,
+    REVIEW_OTHER_BUYER,
+    REVIEW_REVIEW_BRIBE,
+    REVIEW_UNEXPLAINED,
     REVIEW_KEYWORD_STUFFING,
     REVIEW_LOW_CONFIDENCE,
     REVIEW_MESSAGES,
@@ -73,6 +90,14 @@ GUARD_REASONS = {
     GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL, GUARD_REFUSES_HELP: REVIEW_REFUSES_HELP,
     GUARD_MISINFORMATION: REVIEW_FACT_MISMATCH,
 }
+RULE_REASONS = {
+    RULE_DELIVERY: REVIEW_DELIVERY_PROMISE, RULE_ABSOLUTE: REVIEW_ABSOLUTE_CLAIM, RULE_OFF_PLATFORM: REVIEW_OFF_PLATFORM,
+    RULE_REVIEW_BRIBE: REVIEW_REVIEW_BRIBE, RULE_OTHER_BUYER: REVIEW_OTHER_BUYER,
+}
+# What an unexplained clause may do that sends the reply to a person: the scorer cannot tell a right
+# number, account or link from a wrong one it has no fact for. (Promises are the platform rules' business;
+# an unexplained clause that only addresses the buyer or denies is shown, and lowers the confidence.)
+ROUTED_ACTS = frozenset({ACT_CONTACT})
 # Routing: a total this close to the pass mark is one a supervisor should look at first.
 BORDERLINE_POINTS = 5
 LOW_CONFIDENCE_BELOW = 0.5
@@ -302,6 +327,8 @@ class CompiledRubric:
         self._reference_verbs: dict[str, Any] = {}
         self._facts_pairs: dict[str, frozenset[str]] = {}
         self._claims: dict[str, Any] = {}
+        self._statements: dict[str, str] = {}
+        self._tokens: dict[str, frozenset[str]] = {}
         self.rules = compile_rules(snapshot.get("house_rules") or house_rules_data())
 
     def score(
@@ -398,11 +425,23 @@ class CompiledRubric:
         if topic_text or self.facts_text:
             claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
             denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules)
-                            if mask is None or mask.find(1, c.start, c.end) != -1]
+                            if mask is None or mask.find(0, c.start, c.end) != -1]
             if denied_facts:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
-        if mismatches:
-            reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches]))
+        statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
+        tokens = self._cached(self._tokens, statements, scenario_tokens)
+        wrong_ids = wrong_identifiers(text, tokens)
+        if mismatches or wrong_ids:
+            reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches] + wrong_ids))
+        own = [a for a in accounts if mask is None or mask.find(0, a.start, a.end) != -1]
+        for broken in rule_breaks(text, self.rules, scenario_tokens=tokens, scenario_text=statements):
+            reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
+        judging = [(a.start, a.end) for a in own if a.unexplained and ACT_JUDGES in a.acts]
+        if judging:
+            reasons.append(_reason(REVIEW_JUDGES_BUYER, norm, judging))
+        risky = [(a.start, a.end) for a in own if a.unexplained and a.acts & ROUTED_ACTS]
+        if risky:
+            reasons.append(_reason(REVIEW_UNEXPLAINED, norm, risky))
         if contradictions:
             reasons.append(_reason(REVIEW_CONTRADICTS, norm, contradictions))
         reasons.extend(
@@ -450,6 +489,9 @@ class CompiledRubric:
             if line.strip():
                 topic_text = topic_text.replace(line, "")
         return topic_text
+
+    def _normalised_statements(self, key: str) -> str:
+        return normalise(self._scenario_statements(key) + "\n" + self.facts_text).text
 
     def _scenario_claims(self, key: str) -> Any:
         return scenario_claims(normalise(self._scenario_statements(key) + "\n" + self.facts_text).text)

@@ -42,7 +42,7 @@ _PROMISE_BEFORE = ("最晚", "最迟", "不超过", "保证")
 # 两三天, 三四十块: neighbouring numerals give an estimate, not a fact to check.
 _ESTIMATE = re.compile(r"[一二两三四五六七八九][二三四五六七八九]十?|几")
 # 28、29、30码: every number of the list has the unit written after the last.
-_LISTED = re.compile(r"(\d+(?:\.\d+)?)(?=(?:\s*[、,/和或及]\s*\d+(?:\.\d+)?)+\s*(码|元|块|天|%))")
+_LISTED = re.compile(r"(?<![0-9])(\d{1,4}(?:\.\d+)?)(?=(?:\s*[、,/和或及]\s*\d+(?:\.\d+)?)+\s*(码|元|块|天|%))")
 COURIERS = ("顺丰", "中通", "圆通", "韵达", "申通", "邮政", "ems", "京东快递", "京东物流", "极兔", "德邦", "百世", "天天快递")
 _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")

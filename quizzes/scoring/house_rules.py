@@ -20,13 +20,13 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "formulas": ("words",),
     "offers": ("markers", "question_marks"),
     "second_person": ("words",),
-    "judgement": ("markers", "emoji"),
+    "judgement": ("verdicts", "degree", "kind", "emoji", "buyer_acts"),
     "negators": ("words",),
     "certainty": ("markers", "hedges"),
     "arrival": ("verbs", "times"),
     "absolute": ("patterns", "rejections"),
     "off_platform": ("channels", "acts", "warnings"),
-    "reviews": ("change", "benefits"),
+    "reviews": ("nouns", "changes", "benefits"),
     "other_buyers": ("who", "data"),
     "nominal": ("after",),
 }
@@ -72,8 +72,11 @@ class HouseRules:
     offers: re.Pattern[str]
     question_marks: frozenset[str]
     second_person: re.Pattern[str]
-    judgement: re.Pattern[str]
+    verdicts: re.Pattern[str]
+    degree: re.Pattern[str]
+    kind_stance: re.Pattern[str]
     judgement_emoji: re.Pattern[str]
+    buyer_acts: re.Pattern[str]
     negators: re.Pattern[str]
     certainty: re.Pattern[str]
     hedges: re.Pattern[str]
@@ -84,7 +87,8 @@ class HouseRules:
     channels: re.Pattern[str]
     contact_acts: re.Pattern[str]
     warnings: re.Pattern[str]
-    review_change: re.Pattern[str]
+    review_nouns: re.Pattern[str]
+    review_changes: re.Pattern[str]
     review_benefits: re.Pattern[str]
     other_buyers: re.Pattern[str]
     buyer_data: re.Pattern[str]
@@ -99,7 +103,10 @@ def compile_rules(data: Mapping[str, Mapping[str, list[str]]]) -> HouseRules:
         offers=_alternation(d["offers"]["markers"]),
         question_marks=frozenset(d["offers"]["question_marks"]),
         second_person=_alternation(d["second_person"]["words"]),
-        judgement=_alternation(d["judgement"]["markers"]),
+        verdicts=_alternation(d["judgement"]["verdicts"]),
+        degree=_alternation(d["judgement"]["degree"]),
+        kind_stance=_alternation(d["judgement"]["kind"]),
+        buyer_acts=_alternation(d["judgement"]["buyer_acts"]),
         judgement_emoji=_alternation(d["judgement"]["emoji"]),
         negators=_alternation(d["negators"]["words"]),
         certainty=_alternation(d["certainty"]["markers"]),
@@ -111,7 +118,8 @@ def compile_rules(data: Mapping[str, Mapping[str, list[str]]]) -> HouseRules:
         channels=_alternation(d["off_platform"]["channels"]),
         contact_acts=_alternation(d["off_platform"]["acts"]),
         warnings=_alternation(d["off_platform"]["warnings"]),
-        review_change=_alternation(d["reviews"]["change"]),
+        review_nouns=_alternation(d["reviews"]["nouns"]),
+        review_changes=_alternation(d["reviews"]["changes"]),
         review_benefits=_alternation(d["reviews"]["benefits"]),
         other_buyers=_alternation(d["other_buyers"]["who"]),
         buyer_data=_alternation(d["other_buyers"]["data"]),

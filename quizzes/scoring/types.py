@@ -24,6 +24,13 @@ REVIEW_HIDDEN_CHARACTERS = "hidden_characters"
 REVIEW_REFUSES_HELP = "refuses_help"
 REVIEW_LOW_CONFIDENCE = "low_confidence"
 REVIEW_PASTED = "pasted"
+REVIEW_JUDGES_BUYER = "judges_buyer"
+REVIEW_DELIVERY_PROMISE = "delivery_promise"
+REVIEW_ABSOLUTE_CLAIM = "absolute_claim"
+REVIEW_OFF_PLATFORM = "off_platform"
+REVIEW_REVIEW_BRIBE = "review_for_benefit"
+REVIEW_OTHER_BUYER = "other_buyer_data"
+REVIEW_UNEXPLAINED = "unexplained"
 
 REVIEW_MESSAGES = {
     REVIEW_COPIED_BUYER: "回复大部分是照抄买家的原话,照抄的部分不计分。",
@@ -42,13 +49,21 @@ REVIEW_MESSAGES = {
     REVIEW_REFUSES_HELP: "回复推掉了客服本该替买家做的事(问、查、推荐、解释)。",
     REVIEW_LOW_CONFIDENCE: "自动评分把握不大,请主管看一下。",
     REVIEW_PASTED: "回复大部分是粘贴进来的,或输入速度超出了人能打字的速度。",
+    REVIEW_JUDGES_BUYER: "回复里有评判、挖苦买家的话,和评分标准、情景事实都对不上。",
+    REVIEW_DELIVERY_PROMISE: "回复替快递打了包票:到货时间不是店铺能保证的。",
+    REVIEW_ABSOLUTE_CLAIM: "回复用了绝对化或功效保证的说法(最好、第一、百分之百有效等),平台和广告法都不允许。",
+    REVIEW_OFF_PLATFORM: "回复把买家引到平台以外(微信、QQ、电话、转账、私下交易等)。",
+    REVIEW_REVIEW_BRIBE: "回复拿好处换买家改评价,平台明令禁止。",
+    REVIEW_OTHER_BUYER: "回复透露了其他买家的信息。",
+    REVIEW_UNEXPLAINED: "回复里有评分无法解释的话(给出号码、账号或承诺),请主管看一下。",
 }
 # Reasons that say the reply is not a real answer, or says something a shop must never send: they cap
 # the total below the pass mark. The others only route the reply to a supervisor first.
 CAPPING_REASONS = frozenset({
     REVIEW_COPIED_BUYER, REVIEW_KEYWORD_STUFFING, REVIEW_GIBBERISH, REVIEW_OFF_TOPIC, REVIEW_TOO_SHORT, REVIEW_RUDE,
     REVIEW_AUTO_FAIL, REVIEW_SARCASM, REVIEW_BLAME, REVIEW_RHETORICAL, REVIEW_FACT_MISMATCH, REVIEW_CONTRADICTS,
-    REVIEW_REFUSES_HELP,
+    REVIEW_REFUSES_HELP, REVIEW_JUDGES_BUYER, REVIEW_DELIVERY_PROMISE, REVIEW_ABSOLUTE_CLAIM, REVIEW_OFF_PLATFORM,
+    REVIEW_REVIEW_BRIBE, REVIEW_OTHER_BUYER,
 })
 # A capped total stays in the lowest grade band (supervisors grade such replies 0).
 from .credit import CAPPED_TOTAL  # noqa: E402  (one home for the credit rule)
