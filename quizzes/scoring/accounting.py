@@ -147,3 +147,13 @@ def account_clauses(
             explained = "facts" if own and shared >= 2 and shared >= FACTS_SHARE * len(own) else ""
         accounts.append(ClauseAccount(start, end, explained, acts))
     return accounts
+
+
+def explained_share(text: str, accounts: list[ClauseAccount]) -> float:
+    """Share of the accounted content characters that stand in explained clauses (1.0 when nothing to account)."""
+    total = explained = 0
+    for account in accounts:
+        chars = _content_chars(text[account.start:account.end])
+        total += chars
+        explained += chars if account.explained_by else 0
+    return explained / total if total else 1.0

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from .accounting import clause_spans
 from .house_rules import HouseRules
 from .text import NECESSITY_NEGATORS, negator_at
-from .words import alternatives, segment
+from .words import alternatives, segment, tag
 
 # Words that carry no claim of their own: who speaks, modal and light verbs, particles, degree words.
 _LIGHT = frozenset({
@@ -32,6 +32,8 @@ _LIGHT = frozenset({
 })
 # Exceptions the rules make: a denial under one of these is a rule, not a contradiction.
 _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
+# A scenario clause that calls something a violation or a risk forbids it (改成办公用品属于违规开票).
+_PROHIBITED = re.compile("违规|违反|禁止|不得|风险|不允许|不可以|属于违")
 # Share of the denied characters a scenario clause must hold for the denial to contradict it.
 COVERED_SHARE = 0.75
 _CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
@@ -47,6 +49,10 @@ class Contradiction(NamedTuple):
     start: int
     end: int
     denied: tuple[str, ...]
+
+
+def _is_noun(word: str) -> bool:
+    return any(pos.startswith("n") for _, pos in tag(word))
 
 
 def _words(text: str) -> list[str]:
@@ -101,7 +107,8 @@ def scenario_claims(source: str) -> ScenarioClaims:
     affirmed, denied = [], []
     for start, end in clause_spans(source):
         clause = source[start:end]
-        if _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未"):
+        if _PROHIBITED.search(clause) or (
+                _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未")):
             denied.append(clause)
         else:
             affirmed.append(clause)
@@ -145,8 +152,8 @@ def contradictions(text: str, claims: ScenarioClaims, rules: HouseRules) -> list
     for start, end in clause_spans(text):
         clause = text[start:end]
         denied = _denied_words(clause, rules)
-        if not denied:
-            continue
+        if not denied or (len("".join(denied)) == 1 and not _is_noun(denied[0])):
+            continue  # 开不了: one bare verb says too little of what is denied (券 as a noun says enough)
         if _stands_in(denied, claims.affirmed) and not _stands_in(denied, claims.denied):
             found.append(Contradiction(start, end, denied))
     return found

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from .text import clause_start, negation_of, negator_at
+from .text import clause_end, clause_start, negation_of, negator_at
 from .words import tagged_spans
 
 # Words between a negator and its verb that the verb search steps over.
@@ -58,12 +58,19 @@ def reference_verbs(reference: str) -> ReferenceVerbs:
     """The verbs of a normalised reference answer: those it affirms and those it negates somewhere."""
     affirmed: set[str] = set()
     negated: set[str] = set()
+    def refused(start: int, end: int) -> bool:
+        # 改到299我这边做不了主: a refusal later in the clause takes the verb back too.
+        if negation_of(reference, start, end):
+            return True
+        tail = reference[end:clause_end(reference, end)]
+        return any(negator_at(tail, i) is not None for i, c in enumerate(tail) if c in "不没")
+
     for word, pos, start, end in tagged_spans(reference):
         if (pos == "v" or word in SERVICE_VERBS) and word not in _GENERAL_VERBS:
-            (negated if negation_of(reference, start, end) else affirmed).add(word)
+            (negated if refused(start, end) else affirmed).add(word)
     for verb in SERVICE_VERBS:  # inside words the tagger joined (一是换同款)
         for match in re.finditer(re.escape(verb), reference):
-            (negated if negation_of(reference, match.start(), match.end()) else affirmed).add(verb)
+            (negated if refused(match.start(), match.end()) else affirmed).add(verb)
     return ReferenceVerbs(frozenset(affirmed), frozenset(negated))
 
 

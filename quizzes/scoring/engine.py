@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
-from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, pairs
+from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, explained_share, pairs
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
@@ -101,6 +101,8 @@ ROUTED_ACTS = frozenset({ACT_CONTACT})
 # Routing: a total this close to the pass mark is one a supervisor should look at first.
 BORDERLINE_POINTS = 5
 LOW_CONFIDENCE_BELOW = 0.5
+# A pass whose clauses are all explained keeps its confidence; one explained below about a third goes to a person.
+PASS_CONFIDENCE_FLOOR = 0.25
 # Nobody types Chinese this fast for long (pinyin input, 60 characters a minute is the job's target).
 MAX_CHARS_PER_MINUTE = 240
 PASTED_SHARE = 0.6
@@ -463,8 +465,9 @@ class CompiledRubric:
             reasons.append(ReviewReason(REVIEW_HIDDEN_CHARACTERS, REVIEW_MESSAGES[REVIEW_HIDDEN_CHARACTERS]))
         if _looks_pasted(typing, len(content)):
             reasons.append(ReviewReason(REVIEW_PASTED, REVIEW_MESSAGES[REVIEW_PASTED]))
-        stats["words"], stats["unknown_share"] = unknown_share(text)
-        confidence = _confidence(total, self.pass_mark, capped, covers_met, content, stats)
+        stats["words"], stats["unknown_share"] = unknown_share(text, statements)
+        stats["explained_share"] = explained_share(text, own)
+        confidence = _confidence(total, self.pass_mark, capped, _foreign_content(content, statements), stats)
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
         stats["fact_mismatches"] = len(mismatches)
@@ -664,10 +667,20 @@ def _looks_pasted(typing: TypingSignals | None, content_chars: int) -> bool:
     return False
 
 
-def _confidence(
-    total: int, pass_mark: int, capped: bool, covers_met: int, content: str, stats: dict[str, Any],
-) -> float:
-    """0–1: how far the verdict is from the pass line, on how much evidence, in the language the engine reads."""
+_LATIN_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def _foreign_content(content: str, statements: str) -> str:
+    """The reply's content without the letters and digits the scenario itself uses (65w, pd, c1, zt7302…)."""
+    if content.isascii() or not _LATIN_TOKEN.search(content):
+        return content
+    return _LATIN_TOKEN.sub(lambda m: "" if m.group() in statements else m.group(), content)
+
+
+def _confidence(total: int, pass_mark: int, capped: bool, content: str, stats: dict[str, Any]) -> float:
+    """0–1: how far the verdict is from the pass line, how much of the reply the scorer could account for,
+    in the language the engine reads. The accounting, not the matches that gave the points, says how much
+    of the reply was understood."""
     if capped:
         return 0.9  # a guard or a gaming check decided, and says why
     distance = abs(total - pass_mark)
@@ -675,8 +688,9 @@ def _confidence(
     if pass_mark - BORDERLINE_POINTS <= total < pass_mark:
         # A near miss: where a good reply in other words than the rubric's most often lands.
         confidence = min(confidence, 0.45)
-    if total >= pass_mark and covers_met <= 1:
-        confidence = min(confidence, 0.4)  # a pass on one piece of evidence
+    if total >= pass_mark:
+        # A pass the scorer can explain only in part: most of the reply is neither credited nor the facts.
+        confidence = min(confidence, PASS_CONFIDENCE_FLOOR + (1 - PASS_CONFIDENCE_FLOOR) * stats["explained_share"])
     letters = _LETTER.findall(content)
     if letters and len(_CJK.findall(content)) < 0.6 * len(letters):
         confidence = min(confidence, 0.3)  # mostly another script or language: the lexicon is Chinese

@@ -30,9 +30,11 @@ _UNIT_KINDS: tuple[tuple[str, str], ...] = (
     ("percent", r"(?:%|折(?![扣叠腾])|成(?![本功为交品色]))"),
     ("clock", r"(?:点钟|点(?!点))"),
     ("size", r"(?:码)"),
+    ("weight", r"(?:公斤|千克|斤|kg)"),
+    ("age", r"(?:周岁|岁)"),
 )
 _QUANTITY = re.compile(
-    r"(?P<pre>[¥￥]|满)?(?P<num>" + _NUMBER + r")(?:[-~–到至](?P<high>" + _NUMBER + r"))?"
+    r"(?P<pre>[¥￥]|满|立减|直降|减|便宜|优惠)?(?P<num>" + _NUMBER + r")(?:[-~–到至](?P<high>" + _NUMBER + r"))?"
     r"(?P<unit>" + "|".join(f"(?P<{kind}>{unit})" for kind, unit in _UNIT_KINDS) + r")?"
 )
 # A promise about the agent's own speed or a deadline the agent sets: not a fact of the scenario.
@@ -58,6 +60,9 @@ PLATFORM_VALUES = {"duration": (7.0,), "hours": (24.0, 48.0, 72.0)}
 REFUND_DAYS_AT_MOST = 15
 _REFUND = re.compile(r"退款|退钱|退回|到账|返还|退还")
 _WHOLE = re.compile(r"全额|全款|全部退")
+# Derived values are worked out from at most this many of a scenario's values of one kind (a bound on the
+# combinations, which grow with the cube of it).
+DERIVED_FROM_AT_MOST = 12
 # Durations are compared in days so that 两周 and 14天 agree.
 _IN_DAYS = {"days": 1.0, "weeks": 7.0, "months": 30.0}
 
@@ -112,7 +117,7 @@ def quantities(text: str) -> list[Quantity]:
     for match in _QUANTITY.finditer(text):
         kind = next((k for k, _ in _UNIT_KINDS if match.group(k)), None)
         if kind is None and match.group("pre"):
-            kind = "money"  # ¥168, 满199
+            kind = "money"  # ¥168, 满199, 立减20
         if kind is None:
             continue
         start = match.start()
@@ -176,9 +181,16 @@ def fact_sheet(source: str) -> FactSheet:
     for kind, numbers in values.items():
         more = set(numbers)
         if kind in ("money", "duration", "hours"):
-            ordered = sorted(numbers)
-            more |= {round(a + b, 2) for a in ordered for b in ordered}
-            more |= {round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
+            # What a reply can work out from the scenario's own values is no contradiction: a total
+            # (开衫 258 + 围巾 89 - 立减 20 = 327), a difference, a few of one item, a price per unit.
+            ordered = sorted(numbers)[:DERIVED_FROM_AT_MOST]
+            pairs = {round(a + b, 2) for a in ordered for b in ordered} | {
+                round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
+            more |= pairs
+            more |= {round(abs(p + sign * c), 2) for p in pairs for c in ordered for sign in (1, -1)}
+            if kind == "money":
+                more |= {round(a * k, 2) for a in ordered for k in range(2, 11)}
+                more |= {round(a / b, 2) for a in ordered for b in ordered if b and a > b}
         widened[kind] = frozenset(more)
     return FactSheet(widened, frozenset(_COURIER.findall(source)))
 

@@ -48,6 +48,7 @@ SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("厂家", "工厂", "厂商", "供应商"),
     ("告诉您", "跟您说", "和您说", "提醒您"),
     ("今天", "今日", "当天"),
+    ("去掉", "改掉", "免掉", "减掉", "免除", "取消"),
 )
 # Single characters safe as synonyms: they rarely stand inside an unrelated word.
 SAFE_SINGLE = frozenset({"能", "我", "怕"})
@@ -85,7 +86,7 @@ def tagged_spans(text: str) -> list[tuple[str, str, int, int]]:
 _LATIN_RUN = re.compile("[a-z]{2,}")
 
 
-def unknown_share(text: str) -> tuple[int, float]:
+def unknown_share(text: str, known: str = "") -> tuple[int, float]:
     """(words, share of them the segmenter's dictionary does not know): pinyin, abbreviations, made-up words.
 
     A Chinese typo splits into single characters the dictionary knows, so only replies holding runs of
@@ -96,7 +97,8 @@ def unknown_share(text: str) -> tuple[int, float]:
     words = [w for w in rjieba.cut(text) if w.strip() and (w.isalnum() or not w.isascii()) and any(c.isalnum() for c in w)]
     if not words:
         return 0, 0.0
-    unknown = sum(1 for w in words if not w.isdigit() and not rjieba.has_word(w))
+    # A word the scenario itself uses (pps, c1, a model number) is known for this reply, dictionary or not.
+    unknown = sum(1 for w in words if not w.isdigit() and not rjieba.has_word(w) and w not in known)
     return len(words), unknown / len(words)
 
 
