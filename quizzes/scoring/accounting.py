@@ -119,17 +119,17 @@ def _acts(clause: str, asks: bool, rules: HouseRules) -> frozenset[str]:
 
 def account_clauses(
     text: str, *, credited: Iterable[tuple[int, int]], facts_pairs: frozenset[str], rules: HouseRules,
-    skip: bytearray | None = None, raw: str | None = None,
+    skip: bytearray | None = None, spans: list[tuple[int, int]] | None = None,
 ) -> list[ClauseAccount]:
     """Account for every clause of a normalised reply.
 
     `credited` are the spans criteria gave points for; `facts_pairs` the character pairs of the
-    scenario's texts; `skip` the copy mask (0 where a character was copied from the buyer: such clauses
-    are the copy check's business). `raw` is the text with emoji kept, when normalisation dropped them.
+    scenario's texts; `skip` the copy mask (1 where a character was copied from the buyer: wholly copied
+    clauses are the copy check's business); `spans` the clauses, when the caller has them.
     """
     credited = sorted(credited)
     accounts = []
-    for start, end in clause_spans(text):
+    for start, end in clause_spans(text) if spans is None else spans:
         clause = text[start:end]
         if skip is not None and skip.find(0, start, end) == -1:
             continue  # wholly copied from the buyer

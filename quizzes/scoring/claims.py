@@ -41,6 +41,8 @@ _WORRY = re.compile("担心|怕|以为|顾虑|会不会|是不是")
 _POST_NEGATORS = ("给不了", "给不到", "做不到", "办不到", "不行", "不了", "不能", "不可以", "不可能", "没有", "没法", "不支持")
 _NEGATED_WORD = re.compile("不|没|无|未|恐怕")
 _SOFT = ("恐怕", "暂时不", "暂时做不到", "暂时没", "不太方便", "不方便", "做不到", "办不到", "给不了", "给不到", "给不出")
+_SOFT_NEGATOR = re.compile("|".join(sorted(_SOFT, key=len, reverse=True)))
+_ANY_NEGATOR = re.compile("[不没无未]|恐怕")
 
 
 class Contradiction(NamedTuple):
@@ -65,7 +67,7 @@ def _claim_words(words: list[str]) -> tuple[str, ...]:
 
 def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
     """Where the clause's refusing negator stands, or None (no negator, or one that frees the buyer)."""
-    soft = next((m for m in (re.search(re.escape(s), clause) for s in _SOFT) if m), None)
+    soft = _SOFT_NEGATOR.search(clause)
     if soft is not None:
         return soft.span()
     for index, char in enumerate(clause):
@@ -135,6 +137,7 @@ def _covered(denied: str, clause: str) -> bool:
     return longest >= 2 and sum(marks) >= COVERED_SHARE * len(denied)
 
 
+@lru_cache(maxsize=8192)
 def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
     """Every word, or a near-synonym of it, stands in one of the clauses (as text: segmenters join 发顺丰)."""
     joined = "".join(words)
@@ -144,13 +147,17 @@ def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
     )
 
 
-def contradictions(text: str, claims: ScenarioClaims, rules: HouseRules) -> list[Contradiction]:
-    """Reply clauses that deny what the scenario affirms and never denies itself."""
-    if not claims.affirmed:
+def contradictions(
+    text: str, claims: ScenarioClaims, rules: HouseRules, spans: list[tuple[int, int]] | None = None,
+) -> list[Contradiction]:
+    """Reply clauses that deny what the scenario affirms and never denies itself (`spans`: the clauses)."""
+    if not claims.affirmed or _ANY_NEGATOR.search(text) is None:
         return []
     found = []
-    for start, end in clause_spans(text):
+    for start, end in clause_spans(text) if spans is None else spans:
         clause = text[start:end]
+        if _ANY_NEGATOR.search(clause) is None:
+            continue
         denied = _denied_words(clause, rules)
         if not denied or (len("".join(denied)) == 1 and not _is_noun(denied[0])):
             continue  # 开不了: one bare verb says too little of what is denied (券 as a noun says enough)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
-from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, explained_share, pairs
+from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, clause_spans, explained_share, pairs
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
@@ -416,8 +416,9 @@ class CompiledRubric:
             )))
 
         share = earned_total / self.total_weight
+        spans_of_clauses = clause_spans(text)
         accounts = account_clauses(
-            text, credited=credited, facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
+            text, credited=credited, spans=spans_of_clauses, facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
             rules=self.rules, skip=mask,
         )
         total = curve_total(earned_total, self.total_weight)
@@ -426,7 +427,7 @@ class CompiledRubric:
             reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
         if topic_text or self.facts_text:
             claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
-            denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules)
+            denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules, spans_of_clauses)
                             if mask is None or mask.find(0, c.start, c.end) != -1]
             if denied_facts:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
@@ -436,7 +437,8 @@ class CompiledRubric:
         if mismatches or wrong_ids:
             reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches] + wrong_ids))
         own = [a for a in accounts if mask is None or mask.find(0, a.start, a.end) != -1]
-        for broken in rule_breaks(text, self.rules, scenario_tokens=tokens, scenario_text=statements):
+        for broken in rule_breaks(
+                text, self.rules, scenario_tokens=tokens, scenario_text=statements, spans=spans_of_clauses):
             reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
         judging = [(a.start, a.end) for a in own if a.unexplained and ACT_JUDGES in a.acts]
         if judging:

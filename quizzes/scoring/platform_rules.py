@@ -57,7 +57,10 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return low, high.start() if high else len(text)
 
 
-def rule_breaks(text: str, rules: HouseRules, *, scenario_tokens: frozenset[str], scenario_text: str) -> list[RuleBreak]:
+def rule_breaks(
+    text: str, rules: HouseRules, *, scenario_tokens: frozenset[str], scenario_text: str,
+    spans: list[tuple[int, int]] | None = None,
+) -> list[RuleBreak]:
     """Every platform rule the normalised reply breaks, clause by clause.
 
     `scenario_tokens` are the handles and long numbers the scenario itself holds (its order number, its
@@ -65,7 +68,7 @@ def rule_breaks(text: str, rules: HouseRules, *, scenario_tokens: frozenset[str]
     claim it makes itself (100%桑蚕丝) is a fact, not an absolute claim.
     """
     found: list[RuleBreak] = []
-    for start, end in clause_spans(text):
+    for start, end in clause_spans(text) if spans is None else spans:
         clause = text[start:end]
         taken_back = _TAKEN_BACK.search(clause) is not None
         # A delivery promise: certain, or dated and unhedged, about an arrival.

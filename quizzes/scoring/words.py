@@ -102,6 +102,7 @@ def unknown_share(text: str, known: str = "") -> tuple[int, float]:
     return len(words), unknown / len(words)
 
 
+@lru_cache(maxsize=8192)
 def alternatives(word: str) -> tuple[str, ...]:
     """The word and its near-synonyms, longest first."""
     group = _GROUP_OF.get(word)
