@@ -36,6 +36,8 @@ _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用�
 _PROHIBITED = re.compile("违规|违反|禁止|不得|风险|不允许|不可以|属于违")
 # Share of the denied characters a scenario clause must hold for the denial to contradict it.
 COVERED_SHARE = 0.75
+_NOT_YET = re.compile("还没|尚未|还未|暂未|没有还|还不到")
+_DONE = re.compile("已|了")
 _CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
 _WORRY = re.compile("担心|怕|以为|顾虑|会不会|是不是")
 _POST_NEGATORS = ("给不了", "给不到", "做不到", "办不到", "不行", "不了", "不能", "不可以", "不可能", "没有", "没法", "不支持")
@@ -83,24 +85,27 @@ def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
     return None
 
 
-def _denied_words(clause: str, rules: HouseRules) -> tuple[str, ...]:
+def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool]:
+    """What the clause denies (empty when it denies nothing checkable), and whether it says "not yet"."""
     where = _negation(clause, rules)
     if where is None or _EXCEPTIONS.search(clause):
-        return ()
+        return (), False
     start, end = where
+    not_yet = _NOT_YET.search(clause, max(0, start - 1), end + 1) is not None
     if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start):
-        return ()  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
+        return (), False  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
     after = _claim_words(_words(clause[end:]))
     if after:
-        return after[:3]
+        return after[:3], not_yet
     if clause[start:].startswith(_POST_NEGATORS) or clause.rstrip("了哦呢啦呀哈的").endswith(_POST_NEGATORS):
-        return _claim_words(_words(clause[:start]))[-3:]
-    return ()
+        return _claim_words(_words(clause[:start]))[-3:], not_yet
+    return (), False
 
 
 class ScenarioClaims(NamedTuple):
     affirmed: tuple[str, ...]  # the scenario's clauses that affirm
     denied: tuple[str, ...]  # and those that deny
+    completed: tuple[str, ...]  # affirming clauses that say a thing has happened (已发货, 已经揽收了)
 
 
 @lru_cache(maxsize=512)
@@ -114,7 +119,8 @@ def scenario_claims(source: str) -> ScenarioClaims:
             denied.append(clause)
         else:
             affirmed.append(clause)
-    return ScenarioClaims(tuple(affirmed), tuple(denied))
+    completed = tuple(c for c in affirmed if _DONE.search(c))
+    return ScenarioClaims(tuple(affirmed), tuple(denied), completed)
 
 
 def _covered(denied: str, clause: str) -> bool:
@@ -158,10 +164,12 @@ def contradictions(
         clause = text[start:end]
         if _ANY_NEGATOR.search(clause) is None:
             continue
-        denied = _denied_words(clause, rules)
+        denied, not_yet = _denied_words(clause, rules)
         if not denied or (len("".join(denied)) == 1 and not _is_noun(denied[0])):
             continue  # 开不了: one bare verb says too little of what is denied (券 as a noun says enough)
-        if _stands_in(denied, claims.affirmed) and not _stands_in(denied, claims.denied):
+        # 还没打单 against 每天17:00打单 is the time of day; against 已打单 it is false.
+        affirmed = claims.completed if not_yet else claims.affirmed
+        if _stands_in(denied, affirmed) and not _stands_in(denied, claims.denied):
             found.append(Contradiction(start, end, denied))
     return found
 
