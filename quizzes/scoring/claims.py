@@ -32,10 +32,13 @@ _LIGHT = frozenset({
 })
 # Exceptions the rules make: a denial under one of these is a rule, not a contradiction.
 _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
-# A scenario clause that calls something a violation or a risk forbids it (改成办公用品属于违规开票).
+# A scenario clause that calls something a violation or a risk forbids it (改成办公用品属于违规开票); one
+# that classes it as 非X (非质量问题) denies X.
 _PROHIBITED = re.compile("违规|违反|禁止|不得|风险|不允许|不可以|属于违")
 # Share of the denied characters a scenario clause must hold for the denial to contradict it.
 COVERED_SHARE = 0.75
+_BUYER = ("您", "你", "买家", "宝宝", "孩子")
+_AGENT = ("我", "这边", "店", "咱")
 _NOT_YET = re.compile("还没|尚未|还未|暂未|没有还|还不到")
 _DONE = re.compile("已|了")
 _CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
@@ -91,6 +94,9 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
     if where is None or _EXCEPTIONS.search(clause):
         return (), False
     start, end = where
+    before = clause[:start]
+    if before.endswith("先") or (any(b in before for b in _BUYER) and not any(a in before for a in _AGENT)):
+        return (), False  # 先不补发: put off, not refused; 您没收到: the buyer's state, not the shop's refusal
     not_yet = _NOT_YET.search(clause, max(0, start - 1), end + 1) is not None
     if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start):
         return (), False  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
@@ -114,7 +120,7 @@ def scenario_claims(source: str) -> ScenarioClaims:
     affirmed, denied = [], []
     for start, end in clause_spans(source):
         clause = source[start:end]
-        if _PROHIBITED.search(clause) or (
+        if _PROHIBITED.search(clause) or "非" in clause or (
                 _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未")):
             denied.append(clause)
         else:

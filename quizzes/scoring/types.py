@@ -55,7 +55,7 @@ REVIEW_MESSAGES = {
     REVIEW_OFF_PLATFORM: "回复把买家引到平台以外(微信、QQ、电话、转账、私下交易等)。",
     REVIEW_REVIEW_BRIBE: "回复拿好处换买家改评价,平台明令禁止。",
     REVIEW_OTHER_BUYER: "回复透露了其他买家的信息。",
-    REVIEW_UNEXPLAINED: "回复里有评分无法解释的话(给出号码、账号或承诺),请主管看一下。",
+    REVIEW_UNEXPLAINED: "回复里有评分无法解释的话(号码、账号或链接),请主管看一下。",
 }
 # Reasons that say the reply is not a real answer, or says something a shop must never send: they cap
 # the total below the pass mark. The others only route the reply to a supervisor first.

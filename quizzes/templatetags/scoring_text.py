@@ -29,6 +29,13 @@ REVIEW_REASON_TEXT = {
     types.REVIEW_HIDDEN_CHARACTERS: _("回复里有夹在字中间的隐藏字符。"),
     types.REVIEW_LOW_CONFIDENCE: _("自动评分把握不大,请主管看一下。"),
     types.REVIEW_PASTED: _("回复大部分是粘贴进来的,或输入速度超出了人能打字的速度。"),
+    types.REVIEW_JUDGES_BUYER: _("回复里有评判、挖苦买家的话,和评分标准、情景事实都对不上。"),
+    types.REVIEW_DELIVERY_PROMISE: _("回复替快递打了包票:到货时间不是店铺能保证的。"),
+    types.REVIEW_ABSOLUTE_CLAIM: _("回复用了绝对化或功效保证的说法(最好、第一、百分之百有效等),平台和广告法都不允许。"),
+    types.REVIEW_OFF_PLATFORM: _("回复把买家引到平台以外(微信、QQ、电话、转账、私下交易等)。"),
+    types.REVIEW_REVIEW_BRIBE: _("回复拿好处换买家改评价,平台明令禁止。"),
+    types.REVIEW_OTHER_BUYER: _("回复透露了其他买家的信息。"),
+    types.REVIEW_UNEXPLAINED: _("回复里有评分无法解释的话(号码、账号或链接),请主管看一下。"),
 }
 AUTO_FAIL_TEXT = _("触犯了一票否决项:%(label)s。")
 _AUTO_FAIL_PREFIX, _AUTO_FAIL_SUFFIX = types.REVIEW_MESSAGES[types.REVIEW_AUTO_FAIL].split("{label}")

@@ -256,8 +256,8 @@ def test_many_words_the_dictionary_does_not_know_lower_confidence():
 
     assert unknown_share("亲,zhen de bao qian,wo ma shang gei nin bu fa")[1] >= 0.3
     assert unknown_share(GOOD)[1] < 0.3
-    sure = engine._confidence(90, 70, False, 4, "补发退款", {"words": 12, "unknown_share": 0.1})
-    unsure = engine._confidence(90, 70, False, 4, "补发退款", {"words": 12, "unknown_share": 0.5})
+    sure = engine._confidence(90, 70, False, "补发退款", {"words": 12, "unknown_share": 0.1, "explained_share": 1.0})
+    unsure = engine._confidence(90, 70, False, "补发退款", {"words": 12, "unknown_share": 0.5, "explained_share": 1.0})
     assert sure > 0.5 and unsure <= 0.4
 
 
