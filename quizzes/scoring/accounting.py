@@ -37,6 +37,7 @@ FACTS_SHARE = 0.5
 EXPLAINED_BY = ("criterion", "facts", "formula", "offer")
 ACT_BUYER = "buyer"  # addresses or describes the buyer
 ACT_JUDGES = "judges"  # evaluates rather than informs
+ACT_MOCKS = "mocks"  # a verdict or a mocking emoji: judges even where a criterion credits the clause
 ACT_DENIES = "denies"
 ACT_PROMISES = "promises"
 ACT_CONTACT = "contact"  # a contact channel, account, link or long number
@@ -88,26 +89,55 @@ _CHOICE = re.compile("还是")  # 黑色还是米白: a choice, not the degree w
 _NECESSITY = re.compile("不用|不需要|无需|不必")
 
 
-def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bool:
-    """A verdict or a mocking emoji, or a degree word in a statement about the buyer, in no kind stance."""
+def _verdict(clause: str, rules: HouseRules) -> bool:
+    """A verdict word or a mocking emoji: a judgement whatever else the clause holds."""
     if rules.judgement_emoji.search(clause):
         return True
     verdict = rules.verdicts.search(clause)
-    if verdict is not None and not _NECESSITY.search(clause, 0, verdict.start()):
-        return True  # 不用您自己去拿: the buyer is spared the errand
+    return verdict is not None and not _NECESSITY.search(clause, 0, verdict.start())  # 不用您…: an errand spared
+
+
+def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bool:
+    """A verdict or a mocking emoji, or a degree word in a statement about the buyer, in no kind stance."""
+    if _verdict(clause, rules):
+        return True
     if asks:
         return False  # 您还在犹豫哪方面呢: a question about the case (reproaching ones are the guards' business)
     plain = _CHOICE.sub("", clause)
     return bool(rules.degree.search(plain) and about_buyer and not rules.kind_stance.search(plain))
 
 
-def _acts(clause: str, asks: bool, rules: HouseRules) -> frozenset[str]:
+# A clause that starts by telling the buyer what to do or not to do (别…, 下回…, 先把…): it addresses them.
+_IMPERATIVE = re.compile("别|少|下回|下次|先把|麻烦你|你就")
+# Characters that carry no case content: a pair made only of them (您的, 我们, 一下) says nothing of the case.
+FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲一")
+
+
+def case_pairs(text: str) -> frozenset[str]:
+    """The character pairs of a case's texts that carry content (not 您的, 我们, 一下)."""
+    return frozenset(p for p in pairs(text) if not all(ch in FUNCTION_CHARS for ch in p))
+
+
+def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozenset[str], rules: HouseRules) -> bool:
+    """A clause to or about the buyer that holds nothing of the case: not a question, an offer, a kindness or
+    a spared errand. It is about the person (换别家早就不搭理您了, 别动不动就拿差评吓唬人), and courtesy never is."""
+    if not (addresses or _IMPERATIVE.match(clause)) or asks:
+        return False
+    if rules.kind_stance.search(clause) or rules.offers.search(clause) or _NECESSITY.search(clause):
+        return False
+    return pairs(clause).isdisjoint(case)
+
+
+def _acts(clause: str, asks: bool, rules: HouseRules, case: frozenset[str] = frozenset()) -> frozenset[str]:
     acts = set()
     addresses = rules.second_person.search(clause.replace("亲", "")) is not None
     if addresses:
         acts.add(ACT_BUYER)
-    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules):
+    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules) or (
+            case and _speaks_about_buyer(clause, asks, addresses, case, rules)):
         acts.add(ACT_JUDGES)
+    if _verdict(clause, rules):
+        acts.add(ACT_MOCKS)
     if rules.negators.search(clause):
         acts.add(ACT_DENIES)
     if rules.certainty.search(clause):
@@ -119,12 +149,13 @@ def _acts(clause: str, asks: bool, rules: HouseRules) -> frozenset[str]:
 
 def account_clauses(
     text: str, *, credited: Iterable[tuple[int, int]], facts_pairs: frozenset[str], rules: HouseRules,
-    skip: bytearray | None = None, spans: list[tuple[int, int]] | None = None,
+    skip: bytearray | None = None, spans: list[tuple[int, int]] | None = None, case: frozenset[str] = frozenset(),
 ) -> list[ClauseAccount]:
     """Account for every clause of a normalised reply.
 
     `credited` are the spans criteria gave points for; `facts_pairs` the character pairs of the
-    scenario's texts; `skip` the copy mask (1 where a character was copied from the buyer: wholly copied
+    scenario's texts; `case` the content pairs of everything the case holds, the buyer's words included;
+    `skip` the copy mask (1 where a character was copied from the buyer: wholly copied
     clauses are the copy check's business); `spans` the clauses, when the caller has them.
     """
     credited = sorted(credited)
@@ -134,7 +165,7 @@ def account_clauses(
         if skip is not None and skip.find(0, start, end) == -1:
             continue  # wholly copied from the buyer
         asks = text.startswith("?", end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么"))
-        acts = _acts(clause, asks, rules)
+        acts = _acts(clause, asks, rules, case)
         if any(s < end and start < e for s, e in credited):
             explained = "criterion"
         elif not _content_chars(rules.formulas.sub("", clause)) > 1:

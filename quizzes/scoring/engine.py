@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
-from .accounting import ACT_CONTACT, ACT_JUDGES, account_clauses, clause_spans, explained_share, pairs
+from .accounting import ACT_CONTACT, ACT_JUDGES, ACT_MOCKS, account_clauses, case_pairs, clause_spans, explained_share, pairs
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
@@ -28,6 +28,8 @@ from .guards import (
 from .house_rules import compile_rules, house_rules_data
 from .lexicon import Lexicon
 from .platform_rules import (
+    mentioned,
+    names_topic,
     RULE_ABSOLUTE,
     RULE_DELIVERY,
     RULE_OFF_PLATFORM,
@@ -81,7 +83,8 @@ RUDE_CONCEPT = "rude"
 INVITATION_CONCEPT = "invitation"
 # Every snapshot carries these when the lexicon has them: the rude check and the closing check use them
 # whether or not the rubric lists them.
-GLOBAL_CONCEPTS = (RUDE_CONCEPT, INVITATION_CONCEPT)
+ALLOW_CONCEPT = "allowed_terms"
+GLOBAL_CONCEPTS = (RUDE_CONCEPT, INVITATION_CONCEPT, ALLOW_CONCEPT)
 DEFAULT_MAX_EXCLAMATIONS = 1
 QUESTION_ENDINGS = "吗呢吧"
 TRAILING_PARTICLES = "哦呀啦哈噢~"
@@ -329,9 +332,13 @@ class CompiledRubric:
         self._reference_verbs: dict[str, Any] = {}
         self._facts_pairs: dict[str, frozenset[str]] = {}
         self._claims: dict[str, Any] = {}
+        self._case_pairs: dict[str, frozenset[str]] = {}
         self._statements: dict[str, str] = {}
         self._tokens: dict[str, frozenset[str]] = {}
         self.rules = compile_rules(snapshot.get("house_rules") or house_rules_data())
+        # Terms a shop declares harmless (its products' names): a guard word inside one is not an insult.
+        allowed = concepts.get(ALLOW_CONCEPT, {}).get("phrases") or ()
+        self.allowed = tuple(normalise_phrase(p) for p in allowed)
 
     def score(
         self, reply: str, *, buyer_text: str = "", topic_text: str = "", reference: str = "",
@@ -371,7 +378,8 @@ class CompiledRubric:
                 for i in spec.units:
                     unit_hits = hits[i]
                     contrary += unit_hits.contrary
-                    valid = [span for span in unit_hits.valid if clause_ids[span[0]] not in false_clauses]
+                    valid = [span for span in unit_hits.valid
+                             if clause_ids[span[0]] not in false_clauses and not names_topic(text, span, self.rules)]
                     if valid:
                         units_found += 1
                         spans += valid
@@ -401,7 +409,7 @@ class CompiledRubric:
                     diagnostics += _explain(spec, hits, text, mask)
             elif kind == "avoids":
                 # Copied or not, offending words are in the reply the buyer would read.
-                spans = [span for i in spec.units for span in hits[i].unnegated]
+                spans = [span for i in spec.units for span in hits[i].unnegated if not mentioned(text, span, self.rules)]
                 met = not spans
                 earned = float(weight) if met else 0.0
                 if not met and spec.auto_fail:
@@ -418,20 +426,22 @@ class CompiledRubric:
         share = earned_total / self.total_weight
         spans_of_clauses = clause_spans(text)
         accounts = account_clauses(
-            text, credited=credited, spans=spans_of_clauses, facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
-            rules=self.rules, skip=mask,
+            text, credited=credited, spans=spans_of_clauses, rules=self.rules, skip=mask,
+            facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
+            case=self._cached(self._case_pairs, topic_text, self._all_case_pairs),
         )
         total = curve_total(earned_total, self.total_weight)
         reasons, stats = self._review(norm, content, mask, hits, topic_text, covers_earned / self.covers_weight)
+        statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
         for hit in guard_hits(text, norm.breaks):
-            reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
+            if not _inside_known_word(text, hit.start, hit.end, statements, self.allowed):
+                reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
         if topic_text or self.facts_text:
             claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
             denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules, spans_of_clauses)
                             if mask is None or mask.find(0, c.start, c.end) != -1]
             if denied_facts:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
-        statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
         tokens = self._cached(self._tokens, statements, scenario_tokens)
         wrong_ids = wrong_identifiers(text, tokens)
         if mismatches or wrong_ids:
@@ -440,7 +450,10 @@ class CompiledRubric:
         for broken in rule_breaks(
                 text, self.rules, scenario_tokens=tokens, scenario_text=statements, spans=spans_of_clauses):
             reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
-        judging = [(a.start, a.end) for a in own if a.unexplained and ACT_JUDGES in a.acts]
+        # A verdict judges whatever else the clause holds (a credited phrase, the facts); a degree word or a
+        # remark about the buyer judges only where nothing explains the clause.
+        judging = [(a.start, a.end) for a in own
+                   if (a.unexplained and ACT_JUDGES in a.acts) or (ACT_MOCKS in a.acts and a.explained_by != "formula")]
         if judging:
             reasons.append(_reason(REVIEW_JUDGES_BUYER, norm, judging))
         risky = [(a.start, a.end) for a in own if a.unexplained and a.acts & ROUTED_ACTS]
@@ -500,6 +513,12 @@ class CompiledRubric:
 
     def _scenario_claims(self, key: str) -> Any:
         return scenario_claims(normalise(self._scenario_statements(key) + "\n" + self.facts_text).text)
+
+    def _all_case_pairs(self, topic_text: str) -> frozenset[str]:
+        """Content pairs of everything the case holds: the scenario's texts (buyer's turns too) and the rubric."""
+        phrases = [p for c in self.snapshot["concepts"].values() for p in c["phrases"]]
+        phrases += [p for c in self.snapshot["criteria"] for p in c.get("phrases") or ()]
+        return case_pairs(normalise("\n".join([topic_text, self.facts_text, *phrases])).text)
 
     def _scenario_pairs(self, key: str) -> frozenset[str]:
         """Character pairs of what the scenario states (not the buyer's words) and of the rubric's phrases."""
@@ -637,6 +656,21 @@ class CompiledRubric:
             "topic_overlap": overlap,
         }
         return reasons, stats
+
+
+KNOWN_WORD_REACH = 4  # characters a guard word may be extended by on either side to make a known term
+
+
+def _inside_known_word(text: str, start: int, end: int, statements: str, allowed: tuple[str, ...]) -> bool:
+    """The guard word is part of a term the scenario itself uses or the shop declared (神经酰胺 holds 神经)."""
+    for before in range(0, KNOWN_WORD_REACH + 1):
+        for after in range(0, KNOWN_WORD_REACH + 1):
+            if not before and not after or start - before < 0 or end + after > len(text):
+                continue
+            piece = text[start - before:end + after]
+            if piece in statements or piece in allowed:
+                return True
+    return False
 
 
 def _reason(code: str, norm: Normalised, spans: list[tuple[int, int]]) -> ReviewReason:

@@ -31,6 +31,7 @@ _LONG_NUMBER = re.compile(r"(?<![0-9a-z])[0-9]{6,}(?![0-9a-z])")
 _HANDLE = re.compile(r"(?<![a-z0-9_])(?=[a-z0-9_]*[a-z])[a-z][a-z0-9_]{4,}(?![a-z0-9_])")
 # An identifier with letters and digits both (ZT73025591884, SF1234567890): a tracking or order number.
 _IDENTIFIER = re.compile(r"(?<![a-z0-9_])(?=[a-z0-9]*[0-9])[a-z]{1,4}[0-9]{6,}(?![a-z0-9_])")
+_CLAUSE_END = frozenset(",。!?;~…:\n")
 _QUOTES = "“”\"'「」『』《》"
 _SENTENCE = re.compile("[。!?\n]")
 # Before a clause's promise: 没法保证, 不敢打包票, 不能承诺 take it back.
@@ -130,3 +131,22 @@ def wrong_identifiers(text: str, known: frozenset[str]) -> list[tuple[int, int]]
         if same_shape:
             wrong.append((start, end))
     return wrong
+
+
+def mentioned(text: str, span: tuple[int, int], rules: HouseRules) -> bool:
+    """The words at `span` are quoted or rejected, not used: 「全网最好」这种话广告法不让说."""
+    start, end = span
+    if _quoted(text, start, end):
+        return True
+    return rules.rejections.search(text, *_sentence(text, start, end)) is not None
+
+
+def names_topic(text: str, span: tuple[int, int], rules: HouseRules) -> bool:
+    """A covers phrase used as a noun (联系快递的问题, 揽收、单号、联系快递这些问题): a topic named, not an act done."""
+    start, end = span
+    if rules.nominal_after.match(text, end):
+        return True
+    if end < len(text) and text[end] == "、":
+        clause_end_at = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
+        return rules.nominal_after.search(text, end, clause_end_at) is not None
+    return False
