@@ -38,6 +38,7 @@ EXPLAINED_BY = ("criterion", "facts", "formula", "offer")
 ACT_BUYER = "buyer"  # addresses or describes the buyer
 ACT_JUDGES = "judges"  # evaluates rather than informs
 ACT_MOCKS = "mocks"  # a verdict or a mocking emoji: judges even where a criterion credits the clause
+ACT_ABOUT_PERSON = "about_person"  # to or about the buyer, and nothing of the case
 ACT_DENIES = "denies"
 ACT_PROMISES = "promises"
 ACT_CONTACT = "contact"  # a contact channel, account, link or long number
@@ -54,6 +55,15 @@ class ClauseAccount(NamedTuple):
     @property
     def unexplained(self) -> bool:
         return not self.explained_by
+
+
+_SENTENCE_END = re.compile("[。!?\n]")
+
+
+def _asks(text: str, end: int) -> bool:
+    """The clause ending at `end` belongs to a question: its sentence ends with a question mark."""
+    found = _SENTENCE_END.search(text, end)
+    return found is not None and found.group() == "?"
 
 
 def clause_spans(text: str) -> list[tuple[int, int]]:
@@ -108,6 +118,10 @@ def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bo
 
 
 # A clause that starts by telling the buyer what to do or not to do (别…, 下回…, 先把…): it addresses them.
+_AGENT_DENIES = re.compile("(?:我|我们|咱们)(?:也|都|可|绝)?(?:不|没|不会|不想|不敢)")
+_CONDITION = re.compile("如果|要是|万一|假如|的话|等.{1,8}了")
+# Below this share of its character pairs from the case, a clause to the buyer is about the person.
+ABOUT_PERSON_SHARE = 0.15
 _IMPERATIVE = re.compile("别|少|下回|下次|先把|麻烦你|你就")
 # Characters that carry no case content: a pair made only of them (您的, 我们, 一下) says nothing of the case.
 FUNCTION_CHARS = frozenset("的了吗呢吧哦呀啊啦哈嘛噢您你我们他她它是在有和与就也都还会要可以能把被给让对这那个些下很太更最再又才已经为所因如果但而且然后着过地得呗哟亲一")
@@ -121,11 +135,14 @@ def case_pairs(text: str) -> frozenset[str]:
 def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozenset[str], rules: HouseRules) -> bool:
     """A clause to or about the buyer that holds nothing of the case: not a question, an offer, a kindness or
     a spared errand. It is about the person (换别家早就不搭理您了, 别动不动就拿差评吓唬人), and courtesy never is."""
-    if not (addresses or _IMPERATIVE.match(clause)) or asks:
+    if not (addresses or _IMPERATIVE.match(clause)) or asks or _CHOICE.search(clause) or _CONDITION.search(clause):
         return False
     if rules.kind_stance.search(clause) or rules.offers.search(clause) or _NECESSITY.search(clause):
         return False
-    return pairs(clause).isdisjoint(case)
+    if _AGENT_DENIES.search(clause):
+        return False  # 我也不跟您打马虎眼: the agent disowns a bad act, which is candour
+    own = pairs(clause)
+    return not own or len(own & case) < ABOUT_PERSON_SHARE * len(own)
 
 
 def _acts(clause: str, asks: bool, rules: HouseRules, case: frozenset[str] = frozenset()) -> frozenset[str]:
@@ -133,9 +150,10 @@ def _acts(clause: str, asks: bool, rules: HouseRules, case: frozenset[str] = fro
     addresses = rules.second_person.search(clause.replace("亲", "")) is not None
     if addresses:
         acts.add(ACT_BUYER)
-    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules) or (
-            case and _speaks_about_buyer(clause, asks, addresses, case, rules)):
+    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules):
         acts.add(ACT_JUDGES)
+    if case and _speaks_about_buyer(clause, asks, addresses, case, rules):
+        acts.add(ACT_ABOUT_PERSON)
     if _verdict(clause, rules):
         acts.add(ACT_MOCKS)
     if rules.negators.search(clause):
@@ -164,7 +182,7 @@ def account_clauses(
         clause = text[start:end]
         if skip is not None and skip.find(0, start, end) == -1:
             continue  # wholly copied from the buyer
-        asks = text.startswith("?", end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么"))
+        asks = _asks(text, end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么"))
         acts = _acts(clause, asks, rules, case)
         if any(s < end and start < e for s, e in credited):
             explained = "criterion"

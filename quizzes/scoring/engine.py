@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from . import gaming
-from .accounting import ACT_CONTACT, ACT_JUDGES, ACT_MOCKS, account_clauses, case_pairs, clause_spans, explained_share, pairs
+from .accounting import ACT_ABOUT_PERSON, ACT_CONTACT, ACT_JUDGES, ACT_MOCKS, account_clauses, case_pairs, clause_spans, explained_share, pairs
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
@@ -450,10 +450,13 @@ class CompiledRubric:
         for broken in rule_breaks(
                 text, self.rules, scenario_tokens=tokens, scenario_text=statements, spans=spans_of_clauses):
             reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
-        # A verdict judges whatever else the clause holds (a credited phrase, the facts); a degree word or a
-        # remark about the buyer judges only where nothing explains the clause.
+        # A verdict judges whatever else the clause holds; a degree word in a clause about the buyer judges
+        # unless the clause is a formula or an offer; a remark to the buyer with nothing of the case judges
+        # where nothing explains it.
         judging = [(a.start, a.end) for a in own
-                   if (a.unexplained and ACT_JUDGES in a.acts) or (ACT_MOCKS in a.acts and a.explained_by != "formula")]
+                   if (ACT_JUDGES in a.acts and a.explained_by in ("", "criterion", "facts"))
+                   or (ACT_MOCKS in a.acts and a.explained_by != "formula")
+                   or (ACT_ABOUT_PERSON in a.acts and a.unexplained)]
         if judging:
             reasons.append(_reason(REVIEW_JUDGES_BUYER, norm, judging))
         risky = [(a.start, a.end) for a in own if a.unexplained and a.acts & ROUTED_ACTS]

@@ -102,10 +102,15 @@ def _evidence(scenario) -> list[tuple[int, str]]:
     return sorted(found, key=lambda item: -item[0])
 
 
+# What a shop does for a buyer: the evidence of a criterion that holds one of these is an act to deny.
+ACTS = ("补发", "补寄", "退款", "退货", "退", "换", "发货", "发出", "寄", "改", "查", "联系", "催", "赔", "送", "开",
+        "安排", "备注", "拦截", "处理", "核实", "预留", "申请", "包邮", "承担", "同意", "确认")
+
+
 def _soft_denial(scenario, index: int) -> str | None:
     answer = scenario.model_answer
     for _, act in _evidence(scenario):
-        if len(re.sub(r"\W", "", act)) < 2:
+        if len(re.sub(r"\W", "", act)) < 2 or not any(verb in act for verb in ACTS):
             continue
         sentence = next((s for s in SENTENCE.findall(answer) if act in s), None)
         if sentence is None:
