@@ -99,6 +99,19 @@ _CHOICE = re.compile("还是")  # 黑色还是米白: a choice, not the degree w
 _NECESSITY = re.compile("不用|不需要|无需|不必")
 
 
+# Kindness the buyer can show the agent in turn: asked of them (您体谅体谅我们), it is not the agent's own.
+_RECIPROCAL = frozenset({"体谅", "理解", "支持", "谅解", "耐心", "信任"})
+_ASKED_OF_BUYER = re.compile("(?:您|你)(?:也|多|再|就)?$")
+
+
+def kind(clause: str, rules: HouseRules) -> bool:
+    """A kind stance of the agent's: thanks, sympathy, an apology. Kindness asked of the buyer (您体谅体谅我们)
+    is not the agent's."""
+    found = [m for m in rules.kind_stance.finditer(clause)]
+    asked = any(m.group() in _RECIPROCAL and _ASKED_OF_BUYER.search(clause, 0, m.start()) for m in found)
+    return bool(found) and not asked
+
+
 def _verdict(clause: str, rules: HouseRules) -> bool:
     """A verdict word or a mocking emoji: a judgement whatever else the clause holds."""
     if rules.judgement_emoji.search(clause):
@@ -114,11 +127,12 @@ def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bo
     if asks:
         return False  # 您还在犹豫哪方面呢: a question about the case (reproaching ones are the guards' business)
     plain = _CHOICE.sub("", clause)
-    return bool(rules.degree.search(plain) and about_buyer and not rules.kind_stance.search(plain))
+    return bool(rules.degree.search(plain) and about_buyer and not kind(plain, rules))
 
 
 # A clause that starts by telling the buyer what to do or not to do (别…, 下回…, 先把…): it addresses them.
 _AGENT_DENIES = re.compile("(?:我|我们|咱们)(?:也|都|可|绝)?(?:不|没|不会|不想|不敢)")
+_ASSERTING = ("了", "吧", "啊", "嘛")
 _CONDITION = re.compile("如果|要是|万一|假如|的话|等.{1,8}了")
 # Below this share of its character pairs from the case, a clause to the buyer is about the person.
 ABOUT_PERSON_SHARE = 0.15
@@ -137,7 +151,7 @@ def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozense
     a spared errand. It is about the person (换别家早就不搭理您了, 别动不动就拿差评吓唬人), and courtesy never is."""
     if not (addresses or _IMPERATIVE.match(clause)) or asks or _CHOICE.search(clause) or _CONDITION.search(clause):
         return False
-    if rules.kind_stance.search(clause) or rules.offers.search(clause) or _NECESSITY.search(clause):
+    if kind(clause, rules) or rules.offers.search(clause) or _NECESSITY.search(clause):
         return False
     if _AGENT_DENIES.search(clause):
         return False  # 我也不跟您打马虎眼: the agent disowns a bad act, which is candour
@@ -152,6 +166,10 @@ def _acts(clause: str, asks: bool, rules: HouseRules, case: frozenset[str] = fro
         acts.add(ACT_BUYER)
     if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules):
         acts.add(ACT_JUDGES)
+        # A verdict on the buyer said as a settled fact (您这要求有点多了, …吧): a judgement even where a
+        # credited phrase (说实话) stands in the same clause.
+        if addresses and clause.rstrip("~").endswith(_ASSERTING):
+            acts.add(ACT_MOCKS)
     if case and _speaks_about_buyer(clause, asks, addresses, case, rules):
         acts.add(ACT_ABOUT_PERSON)
     if _verdict(clause, rules):

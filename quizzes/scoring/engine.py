@@ -450,11 +450,10 @@ class CompiledRubric:
         for broken in rule_breaks(
                 text, self.rules, scenario_tokens=tokens, scenario_text=statements, spans=spans_of_clauses):
             reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
-        # A verdict judges whatever else the clause holds; a degree word in a clause about the buyer judges
-        # unless the clause is a formula or an offer; a remark to the buyer with nothing of the case judges
-        # where nothing explains it.
+        # A verdict judges whatever else the clause holds; a degree word in a clause about the buyer, and a
+        # remark to the buyer with nothing of the case, judge where nothing explains the clause.
         judging = [(a.start, a.end) for a in own
-                   if (ACT_JUDGES in a.acts and a.explained_by in ("", "criterion", "facts"))
+                   if (ACT_JUDGES in a.acts and a.unexplained)
                    or (ACT_MOCKS in a.acts and a.explained_by != "formula")
                    or (ACT_ABOUT_PERSON in a.acts and a.unexplained)]
         if judging:
