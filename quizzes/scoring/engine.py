@@ -14,7 +14,7 @@ from .accounting import ACT_ABOUT_PERSON, ACT_CONTACT, ACT_JUDGES, ACT_MOCKS, ac
 from .claims import contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
-from .facts import FactMismatch, fact_mismatches, fact_sheet
+from .facts import FactMismatch, fact_mismatches, fact_sheet, spaced
 from .guards import (
     GUARD_BLAME,
     GUARD_CONTEMPT,
@@ -531,7 +531,7 @@ class CompiledRubric:
         return frozenset(pairs(normalise(source).text))
 
     def _fact_sheet(self, topic_text: str) -> Any:
-        return fact_sheet(normalise(topic_text + "\n" + self.facts_text).text)
+        return fact_sheet(normalise(spaced(topic_text + "\n" + self.facts_text)).text)
 
     def _related_words(self, topic_text: str) -> frozenset[str]:
         """Words of the scenario and of every phrase of the rubric: what a reply on topic talks of."""

@@ -32,14 +32,21 @@ _UNIT_KINDS: tuple[tuple[str, str], ...] = (
     ("size", r"(?:码)"),
     ("weight", r"(?:公斤|千克|斤|kg)"),
     ("age", r"(?:周岁|岁)"),
+    ("years", r"(?:年(?![级代底初中前后内]))"),
+    ("volume", r"(?:ml|毫升)"),
+    ("watts", r"(?:w(?![xi]))"),  # white space is gone by now: 65W PD reads 65wpd
+    ("length", r"(?:mm|毫米|cm|厘米)"),
 )
 _QUANTITY = re.compile(
-    r"(?P<pre>[¥￥]|满|立减|直降|减|便宜|优惠)?(?P<num>" + _NUMBER + r")(?:[-~–到至](?P<high>" + _NUMBER + r"))?"
+    r"(?P<pre>[¥￥]|满|立减|直降|减|便宜|优惠)?(?<![0-9a-z.])(?P<num>" + _NUMBER + r")(?:[-~–到至](?P<high>" + _NUMBER + r"))?"
     r"(?P<unit>" + "|".join(f"(?P<{kind}>{unit})" for kind, unit in _UNIT_KINDS) + r")?"
 )
 # A promise about the agent's own speed or a deadline the agent sets: not a fact of the scenario.
 _PROMISE_REPLY = re.compile(r".{0,3}(?:回复|答复|回您|联系您|给您答复|给您回|处理好)")
 _PROMISE_DEADLINE = re.compile(r"[内前]|之内|以内|之前|左右")
+# A deadline is the agent's own only when what follows is the agent answering (18点前给您回复); 16点前付款
+# 当天发 is the shop's rule, a fact of the scenario.
+_AGENT_ANSWERS = re.compile(r".{0,6}?(?:回复|答复|回您|告诉您|联系您|通知您|给您回|给您结果|给您消息|处理好)")
 _PROMISE_BEFORE = ("最晚", "最迟", "不超过", "保证")
 # 两三天, 三四十块: neighbouring numerals give an estimate, not a fact to check.
 _ESTIMATE = re.compile(r"[一二两三四五六七八九][二三四五六七八九]十?|几")
@@ -50,6 +57,7 @@ _COURIER = re.compile("|".join(COURIERS))
 _HALF = re.compile(r"一半|半价|对半")
 _CLOCK_TIME = re.compile(r"(?<!\d)([01]?\d|2[0-3]):[0-5]\d(?!\d)")
 _AFTERNOON = re.compile(r"下午|晚上|傍晚|今晚")
+_NIGHT = re.compile(r"晚|夜")
 _DAYPART = re.compile(r"上午|早上|凌晨|中午|下午|晚上|傍晚|今晚")
 _OFFER_BEFORE = re.compile(r"补偿|赔|送|返|红包|优惠券|券|补您|补给您|减")
 _OFFER_AFTER = re.compile(r".{0,2}(?:红包|优惠券|券|补偿|无门槛)")
@@ -60,6 +68,15 @@ PLATFORM_VALUES = {"duration": (7.0,), "hours": (24.0, 48.0, 72.0)}
 REFUND_DAYS_AT_MOST = 15
 _REFUND = re.compile(r"退款|退钱|退回|到账|返还|退还")
 _WHOLE = re.compile(r"全额|全款|全部退")
+_WEEKDAY = re.compile(r"(?:周|星期|礼拜)([一二三四五六日天])")
+_WEEKDAY_NUMBER = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+_ADDRESS_NUMBER = re.compile(r"(?<=[路街道巷弄])\d+号|\d+(?:栋|幢|号楼|单元|室)")
+# A number stated as a price, a threshold or a discount must be one the scenario states; a worked-out
+# value is stated as one (合计, 一共, 再凑, 还差, 到手, 省 …), and a duration is never summed unasked.
+_LITERAL_BEFORE = re.compile(r"(?:恢复到?|原价|售价|定价|活动价|现价|价格是|标价|卖)$")
+_DERIVATION_CUE = re.compile(r"合计|一共|总共|共|算下来|到手|再凑|还差|差价|差|省|便宜了|相当于|每|平均|剩|折合|换算|加起来|还要")
+# Where the platform's own values hold: 7 days for no-reason returns, 24/48/72 hours to ship.
+_PLATFORM_CONTEXT = {"duration": re.compile(r"无理由|退换|退货|七天|7天"), "hours": re.compile(r"发货|发出|揽收|发走")}
 # Derived values are worked out from at most this many of a scenario's values of one kind (a bound on the
 # combinations, which grow with the cube of it).
 DERIVED_FROM_AT_MOST = 12
@@ -81,6 +98,15 @@ class FactMismatch(NamedTuple):
     start: int
     end: int
     stated: str
+
+
+_BETWEEN_ALNUM_SPACE = re.compile(r"(?<=[A-Za-z0-9])\s+(?=[A-Za-z0-9])")
+
+
+def spaced(text: str) -> str:
+    """A scenario text with the white space between letters and digits kept as a separator before
+    normalisation drops white space (C1 45W+C2 20W would otherwise read c145w+c220w)."""
+    return _BETWEEN_ALNUM_SPACE.sub("/", text)
 
 
 def chinese_number(text: str) -> float | None:
@@ -145,12 +171,15 @@ def quantities(text: str) -> list[Quantity]:
     for match in _CLOCK_TIME.finditer(text):
         found.append(Quantity("clock", float(int(match.group(1))), match.start(), match.end()))
     if "点" in text:
-        # 下午3点 is 15:00: clock times are compared on the 24-hour clock.
+        # 下午3点 is 15:00: clock times are compared on the 24-hour clock; 今晚12点 and 0点 are midnight, 24.
         found = [
             q._replace(value=q.value + 12) if q.kind == "clock" and q.value < 12 and _AFTERNOON.search(text, max(0, q.start - 3), q.start)
+            else q._replace(value=24.0) if q.kind == "clock" and (
+                q.value == 0 or (q.value == 12 and _NIGHT.search(text, max(0, q.start - 3), q.start)))
             else q
             for q in found
         ]
+    found = [q for q in found if q.kind != "years" or q.value <= 30]  # 2026年 is a date, not a span of years
     units = {"码": "size", "元": "money", "块": "money", "天": "duration", "%": "percent"}
     for match in _LISTED.finditer(text):
         found.append(Quantity(units[match.group(2)], float(match.group(1)), match.start(), match.end()))
@@ -160,41 +189,62 @@ def quantities(text: str) -> list[Quantity]:
 
 
 class FactSheet(NamedTuple):
-    """What the scenario says, by kind of quantity, and the couriers it names."""
+    """What the scenario says, by kind of quantity, and the couriers, weekdays and address numbers it names."""
 
-    values: dict[str, frozenset[float]]
+    values: dict[str, frozenset[float]]  # the scenario's own values
     couriers: frozenset[str]
+    derived: dict[str, frozenset[float]] = {}  # values a reply can work out from them (sums, differences …)
+    weekdays: tuple[tuple[int, str], ...] = ()  # (weekday, the clause naming it)
+    addresses: frozenset[str] = frozenset()
 
 
 @lru_cache(maxsize=512)
 def fact_sheet(source: str) -> FactSheet:
+    # `source` should come through spaced(): "C1 45W" must not read as 145 W.
     """The quantities and couriers of a scenario's normalised texts (cached: scenario texts repeat)."""
     values: dict[str, set[float]] = {}
     for quantity in quantities(source):
         values.setdefault(quantity.kind, set()).add(quantity.value)
+        if quantity.kind == "money" and (_OFFER_BEFORE.search(source, max(0, quantity.start - 5), quantity.start)
+                                          or _OFFER_AFTER.match(source, quantity.end)):
+            values.setdefault("offer", set()).add(quantity.value)  # the amount the shop may offer
     if _WHOLE.search(source):
         values.setdefault("percent", set()).add(100.0)  # 全额退款: a refund of a share contradicts it
-    for kind, platform in PLATFORM_VALUES.items():
-        if kind in values:
-            values[kind].update(platform)
-    widened: dict[str, frozenset[float]] = {}
+    derived: dict[str, frozenset[float]] = {}
     for kind, numbers in values.items():
-        more = set(numbers)
-        if kind in ("money", "duration", "hours"):
-            # What a reply can work out from the scenario's own values is no contradiction: a total
-            # (开衫 258 + 围巾 89 - 立减 20 = 327), a difference, a few of one item, a price per unit.
-            ordered = sorted(numbers)[:DERIVED_FROM_AT_MOST]
-            pairs = {round(a + b, 2) for a in ordered for b in ordered} | {
-                round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
-            more |= pairs
-            if kind == "money":
-                # Three-term totals only for money (an order of two items less a discount); days summed
-                # three ways would excuse nearly any number of days.
-                more |= {round(abs(p + sign * c), 2) for p in pairs for c in ordered for sign in (1, -1)}
-                more |= {round(a * k, 2) for a in ordered for k in range(2, 11)}
-                more |= {round(a / b, 2) for a in ordered for b in ordered if b and a > b}
-        widened[kind] = frozenset(more)
-    return FactSheet(widened, frozenset(_COURIER.findall(source)))
+        if kind not in ("money", "duration", "hours", "minutes"):
+            continue
+        # What a reply can work out from the scenario's own values is no contradiction: a total
+        # (开衫 258 + 围巾 89 - 立减 20 = 327), a difference, a few of one item, a price per unit.
+        ordered = sorted(numbers)[:DERIVED_FROM_AT_MOST]
+        two = {round(a + b, 2) for a in ordered for b in ordered} | {
+            round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
+        more = set(two)
+        if kind == "money":
+            more |= {round(abs(p + sign * c), 2) for p in two for c in ordered for sign in (1, -1)}
+            more |= {round(a * k, 2) for a in ordered for k in range(2, 11)}
+            more |= {round(a / b, 2) for a in ordered for b in ordered if b and a > b}
+        derived[kind] = frozenset(more)
+    return FactSheet(
+        {kind: frozenset(numbers) for kind, numbers in values.items()}, frozenset(_COURIER.findall(source)),
+        derived, tuple(weekdays(source)), frozenset(address_numbers(source)),
+    )
+
+
+def weekdays(text: str) -> list[tuple[int, str]]:
+    """The weekdays a normalised text names (周二, 星期五, 礼拜天), 1–7, each with the rest of its clause."""
+    return [(_WEEKDAY_NUMBER[m.group(1)], text[clause_start(text, m.start()):clause_end(text, m.end())].replace(m.group(), ""))
+            for m in _WEEKDAY.finditer(text)]
+
+
+def _same_event(clause: str, other: str) -> bool:
+    """Two clauses speak of one event when they share a pair of characters (补货 and 补货)."""
+    return any(clause[i:i + 2] in other for i in range(len(clause) - 1) if clause[i:i + 2].strip())
+
+
+def address_numbers(text: str) -> list[str]:
+    """House, building and room numbers of the addresses in a normalised text (218号, 5幢, 302室)."""
+    return [m.group() for m in _ADDRESS_NUMBER.finditer(text)]
 
 
 def _about_refund(text: str, quantity: Quantity) -> bool:
@@ -210,6 +260,27 @@ def _breaks_refund_rules(text: str, quantity: Quantity) -> bool:
     return quantity.kind == "percent" and quantity.value < 100
 
 
+def _known(text: str, quantity: Quantity, sheet: FactSheet) -> bool:
+    """Whether a stated quantity is one the scenario states, or one a reply may work out from its values."""
+    literal = sheet.values.get(quantity.kind, frozenset())
+    if quantity.value in literal:
+        return True
+    low, high = clause_start(text, quantity.start), clause_end(text, quantity.end)
+    context = _PLATFORM_CONTEXT.get(quantity.kind)
+    if context is not None and quantity.value in PLATFORM_VALUES[quantity.kind] and context.search(text, low, high):
+        return True
+    if _LITERAL_BEFORE.search(text, max(0, quantity.start - 4), quantity.start):
+        return False
+    if text[quantity.start] in "满¥" or text.startswith(("立减", "减", "直降"), quantity.start):
+        return False  # 满189, 立减50: a threshold or a discount is the shop's own figure
+    derived = sheet.derived.get(quantity.kind, frozenset())
+    if quantity.value not in derived:
+        return False
+    if quantity.kind == "money":
+        return True
+    return _DERIVATION_CUE.search(text, low, high) is not None  # 还剩 3 小时, 一共 5 天
+
+
 def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
     """Facts stated in the reply that the scenario contradicts."""
     found: list[FactMismatch] = []
@@ -219,22 +290,35 @@ def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
             if _breaks_refund_rules(text, quantity):
                 found.append(FactMismatch("refund", quantity.start, quantity.end, text[quantity.start:quantity.end]))
             continue
-        if quantity.value in known:
+        if _known(text, quantity, sheet):
             continue
         if quantity.kind == "clock" and quantity.value < 12 and quantity.value + 12 in known and not _DAYPART.search(
                 text, max(0, quantity.start - 3), quantity.start):
             continue  # 三点 without 上午/下午 may well be the scenario's 下午三点
         if _PROMISE_REPLY.match(text, quantity.end):
             continue  # 三天内给您答复: the agent's own promise
-        if quantity.kind == "money" and (
+        if quantity.kind == "money" and not sheet.values.get("offer") and (
             _OFFER_BEFORE.search(text, max(0, quantity.start - 5), quantity.start) or _OFFER_AFTER.match(text, quantity.end)
         ):
-            continue  # 补偿您5元红包: an offer the agent makes, not a fact of the order
-        if quantity.kind in ("hours", "minutes", "clock") and _PROMISE_DEADLINE.match(text, quantity.end):
+            continue  # 补偿您5元红包: an offer the agent makes where the scenario sets no amount for one
+        if quantity.kind in ("hours", "minutes", "clock") and _PROMISE_DEADLINE.match(text, quantity.end) and (
+                quantity.kind != "clock" or _AGENT_ANSWERS.match(text, quantity.end)):
             continue
         found.append(FactMismatch(quantity.kind, quantity.start, quantity.end, text[quantity.start:quantity.end]))
     if sheet.couriers:
         for match in _COURIER.finditer(text):
             if match.group() not in sheet.couriers:
                 found.append(FactMismatch("courier", match.start(), match.end(), match.group()))
+    if sheet.weekdays:
+        # 下周五补货 against 下周二补货 is wrong; 快的话周五到 against 周六出门 is an estimate of another event.
+        for match in _WEEKDAY.finditer(text):
+            day = _WEEKDAY_NUMBER[match.group(1)]
+            clause = text[clause_start(text, match.start()):clause_end(text, match.end())].replace(match.group(), "")
+            events = [other for number, other in sheet.weekdays if _same_event(clause, other)]
+            if events and not any(number == day for number, other in sheet.weekdays if other in events):
+                found.append(FactMismatch("weekday", match.start(), match.end(), match.group()))
+    if sheet.addresses:
+        for match in _ADDRESS_NUMBER.finditer(text):
+            if match.group() not in sheet.addresses:
+                found.append(FactMismatch("address", match.start(), match.end(), match.group()))
     return found
