@@ -34,11 +34,14 @@ _LIGHT = frozenset({
 _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
 # A scenario clause that calls something a violation or a risk forbids it (改成办公用品属于违规开票); one
 # that classes it as 非X (非质量问题) denies X.
+_PENDING_STATE = re.compile("待(?:发货|发|付款|揽收|签收|处理)|未发|未揽收|未签收")
 _PROHIBITED = re.compile("违规|违反|禁止|不得|风险|不允许|不可以|属于违")
 # Share of the denied characters a scenario clause must hold for the denial to contradict it.
 COVERED_SHARE = 0.75
 _BUYER = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT = ("我", "这边", "店", "咱")
+_REFUSING = re.compile("恐怕|暂时|不太方便|不方便|做不到|办不到|给不了|给不到|不了|不行|不能|不可以|没法|没办法|无法|不支持|不提供|不允许")
+_REFUSAL_NOISE = re.compile("恐怕|暂时|不太|不方便|方便|做不到|办不到|给不了|不了|不行|操作|办理|实现|进行|的话|这几天|目前|这次|这边|哦|呢|啦")
 _NOT_YET = re.compile("还没|尚未|还未|暂未|没有还|还不到")
 _DONE = re.compile("已|了")
 _CONDITION_BEFORE = re.compile("如果|要是|万一|假如|假设|若是|只要")
@@ -100,12 +103,17 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
     not_yet = _NOT_YET.search(clause, max(0, start - 1), end + 1) is not None
     if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start):
         return (), False  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
-    after = _claim_words(_words(clause[end:]))
-    if after:
+    # What the negator governs, with the other negators and the light verbs of a refusal taken out
+    # (恐怕暂时不太方便操作 denies nothing of its own); when that leaves one bare verb or nothing, the
+    # thing denied stands before the negator (全额退款的话恐怕不方便, 茶巾这几天恐怕送不了).
+    after = _claim_words(_words(_REFUSAL_NOISE.sub("", clause[end:])))
+    if after and len("".join(after)) > 1:
         return after[:3], not_yet
-    if clause[start:].startswith(_POST_NEGATORS) or clause.rstrip("了哦呢啦呀哈的").endswith(_POST_NEGATORS):
-        return _claim_words(_words(clause[:start]))[-3:], not_yet
-    return (), False
+    before = _claim_words(_words(clause[:start]))
+    if before and _REFUSING.match(clause, start):
+        # 不一样, 没了, 不容易 describe; only a refusal (不能, 恐怕, 给不了 …) denies what stands before it.
+        return (*before[-2:], *after[:1]), not_yet
+    return (after[:1], not_yet) if after else ((), False)
 
 
 class ScenarioClaims(NamedTuple):
@@ -120,7 +128,7 @@ def scenario_claims(source: str) -> ScenarioClaims:
     affirmed, denied = [], []
     for start, end in clause_spans(source):
         clause = source[start:end]
-        if _PROHIBITED.search(clause) or "非" in clause or (
+        if _PROHIBITED.search(clause) or re.search("非(?!常)", clause) or _PENDING_STATE.search(clause) or (
                 _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未")):
             denied.append(clause)
         else:
@@ -175,7 +183,57 @@ def contradictions(
             continue  # 开不了: one bare verb says too little of what is denied (券 as a noun says enough)
         # 还没打单 against 每天17:00打单 is the time of day; against 已打单 it is false.
         affirmed = claims.completed if not_yet else claims.affirmed
-        if _stands_in(denied, affirmed) and not _stands_in(denied, claims.denied):
+        # A true denial: the scenario refuses it too, in full or in the act and one of its objects.
+        true = _stands_in(denied, claims.denied) or (len(denied) > 1 and any(
+            _stands_in((word, denied[-1]), claims.denied) for word in denied[:-1]))
+        if _stands_in(denied, affirmed) and not true:
             found.append(Contradiction(start, end, denied))
     return found
 
+
+
+# Markers of a clause that states nothing as the case now: a suggestion, a condition, the future, a question.
+_NOT_A_STATEMENT = re.compile("建议|下次|以后|如果|要是|万一|的话|可以考虑|是否|吗|呢|么|想|打算|可能|也许")
+
+
+def affirmed_denials(
+    text: str, claims: ScenarioClaims, statements: str, spans: list[tuple[int, int]] | None = None,
+) -> list[Contradiction]:
+    """Reply clauses that agree to what the scenario forbids: 给您开成办公用品 where that is illegal.
+
+    A clause that names the forbidden thing with no negator and as the case now (not a suggestion, a
+    condition or a question) contradicts the scenario.
+    """
+    exclusive = _denied_only(claims)
+    if not exclusive:
+        return []
+    found = []
+    for start, end in clause_spans(text) if spans is None else spans:
+        clause = text[start:end]
+        if _ANY_NEGATOR.search(clause) or _NOT_A_STATEMENT.search(clause) or text.startswith("?", end):
+            continue
+        words = tuple(w for w in exclusive if w in clause)
+        if words:
+            found.append(Contradiction(start, end, words))
+    return found
+
+
+_CHANGED_INTO = re.compile("(?:改成|开成|写成|换成|填成|改为|开为)")
+
+
+@lru_cache(maxsize=512)
+def _denied_only(claims: ScenarioClaims) -> tuple[str, ...]:
+    """What the scenario forbids a thing to be made into (改成办公用品属于违规开票), where none of its
+    affirming clauses mentions it. (Absences, 没有买运费险, are left alone: the segmenter and the
+    conditions of return rules make them too unreliable to act on.)"""
+    words: set[str] = set()
+    for clause in claims.denied:
+        if not _PROHIBITED.search(clause):
+            continue
+        for match in _CHANGED_INTO.finditer(clause):
+            following = [(w, pos) for w, pos in tag(clause[match.end():]) if w.strip()]
+            if following and following[0][1].startswith("n") and len(following[0][0]) > 1:
+                noun = following[0][0]
+                if not any(form in other for other in claims.affirmed for form in alternatives(noun)):
+                    words.add(noun)
+    return tuple(sorted(words))

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple
 
 from . import gaming
 from .accounting import ACT_ABOUT_PERSON, ACT_CONTACT, ACT_JUDGES, ACT_MOCKS, account_clauses, case_pairs, clause_spans, explained_share, pairs
-from .claims import contradictions as claim_contradictions, scenario_claims
+from .claims import affirmed_denials, contradictions as claim_contradictions, scenario_claims
 from .credit import capped_total, curve_total
 from .denials import denials, may_deny, reference_verbs
 from .facts import FactMismatch, fact_mismatches, fact_sheet, spaced
@@ -438,8 +438,10 @@ class CompiledRubric:
                 reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
         if topic_text or self.facts_text:
             claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
-            denied_facts = [(c.start, c.end) for c in claim_contradictions(text, claims, self.rules, spans_of_clauses)
-                            if mask is None or mask.find(0, c.start, c.end) != -1]
+            statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
+            found = claim_contradictions(text, claims, self.rules, spans_of_clauses)
+            found += affirmed_denials(text, claims, statements, spans_of_clauses)
+            denied_facts = [(c.start, c.end) for c in found if mask is None or mask.find(0, c.start, c.end) != -1]
             if denied_facts:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
         tokens = self._cached(self._tokens, statements, scenario_tokens)
