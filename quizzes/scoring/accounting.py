@@ -112,10 +112,16 @@ def kind(clause: str, rules: HouseRules) -> bool:
     return bool(found) and not asked
 
 
+# 犹豫来犹豫去, 改来改去: an act repeated back and forth is a complaint about whoever does it.
+_BACK_AND_FORTH = re.compile(r"(.{1,2})来\1去")
+
+
 def _verdict(clause: str, rules: HouseRules) -> bool:
     """A verdict word or a mocking emoji: a judgement whatever else the clause holds."""
     if rules.judgement_emoji.search(clause):
         return True
+    if _BACK_AND_FORTH.search(clause) and not kind(clause, rules):
+        return True  # 被推来推去确实糟心 sympathises with what others did to the buyer
     verdict = rules.verdicts.search(clause)
     return verdict is not None and not _NECESSITY.search(clause, 0, verdict.start())  # 不用您…: an errand spared
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from .accounting import clause_spans
 from .house_rules import HouseRules
-from .text import NECESSITY_NEGATORS, negator_at
+from .text import NECESSITY_NEGATORS, SCOPE_ENDS, negator_at
 from .words import alternatives, segment, tag
 
 # Words that carry no claim of their own: who speaks, modal and light verbs, particles, degree words.
@@ -36,10 +36,13 @@ _EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用�
 # that classes it as 非X (非质量问题) denies X.
 _PENDING_STATE = re.compile("待(?:发货|发|付款|揽收|签收|处理)|未发|未揽收|未签收")
 _PROHIBITED = re.compile("违规|违反|禁止|不得|风险|不允许|不可以|属于违")
+# A clause that says something is taken away (少了中间环节, 省去, 免去) denies it as much as 没有 does.
+_PRIVATIVE = re.compile("少了|省去|省掉|免去|去掉了|不含|缺少")
 # Share of the denied characters a scenario clause must hold for the denial to contradict it.
 COVERED_SHARE = 0.75
 _BUYER = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT = ("我", "这边", "店", "咱")
+_SCOPE_END = re.compile("|".join(sorted(SCOPE_ENDS, key=len, reverse=True)))
 _REFUSING = re.compile("恐怕|暂时|不太方便|不方便|做不到|办不到|给不了|给不到|不了|不行|不能|不可以|没法|没办法|无法|不支持|不提供|不允许")
 _REFUSAL_NOISE = re.compile("恐怕|暂时|不太|不方便|方便|做不到|办不到|给不了|不了|不行|操作|办理|实现|进行|的话|这几天|目前|这次|这边|哦|呢|啦")
 _NOT_YET = re.compile("还没|尚未|还未|暂未|没有还|还不到")
@@ -106,7 +109,11 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
     # What the negator governs, with the other negators and the light verbs of a refusal taken out
     # (恐怕暂时不太方便操作 denies nothing of its own); when that leaves one bare verb or nothing, the
     # thing denied stands before the negator (全额退款的话恐怕不方便, 茶巾这几天恐怕送不了).
-    after = _claim_words(_words(_REFUSAL_NOISE.sub("", clause[end:])))
+    governed = clause[end:]
+    scope_end = _SCOPE_END.search(governed)
+    if scope_end is not None:
+        governed = governed[:scope_end.start()]  # 不想换也可以退款: 也可以 opens a proposition of its own
+    after = _claim_words(_words(_REFUSAL_NOISE.sub("", governed)))
     if after and len("".join(after)) > 1:
         return after[:3], not_yet
     before = _claim_words(_words(clause[:start]))
@@ -128,7 +135,8 @@ def scenario_claims(source: str) -> ScenarioClaims:
     affirmed, denied = [], []
     for start, end in clause_spans(source):
         clause = source[start:end]
-        if _PROHIBITED.search(clause) or re.search("非(?!常)", clause) or _PENDING_STATE.search(clause) or (
+        if _PROHIBITED.search(clause) or _PRIVATIVE.search(clause) or re.search("非(?!常)", clause) or (
+                _PENDING_STATE.search(clause)) or (
                 _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未")):
             denied.append(clause)
         else:
@@ -161,8 +169,11 @@ def _covered(denied: str, clause: str) -> bool:
 def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
     """Every word, or a near-synonym of it, stands in one of the clauses (as text: segmenters join 发顺丰)."""
     joined = "".join(words)
+    act = words[-1]
+    # By characters only where the act itself stands in the clause: 活动价 without 改 is no denial of 改.
     return any(
-        all(any(form in clause for form in alternatives(w)) for w in words) or _covered(joined, clause)
+        all(any(form in clause for form in alternatives(w)) for w in words)
+        or (_covered(joined, clause) and any(form in clause for form in alternatives(act)))
         for clause in clauses
     )
 
@@ -210,8 +221,9 @@ def affirmed_denials(
     found = []
     for start, end in clause_spans(text) if spans is None else spans:
         clause = text[start:end]
-        if _ANY_NEGATOR.search(clause) or _NOT_A_STATEMENT.search(clause) or text.startswith("?", end):
-            continue
+        if _ANY_NEGATOR.search(clause) or _NOT_A_STATEMENT.search(clause) or _PROHIBITED.search(clause) or (
+                text.startswith("?", end)):
+            continue  # 改成办公用品就属于违规开票: naming it to forbid it
         words = tuple(w for w in exclusive if w in clause)
         if words:
             found.append(Contradiction(start, end, words))

@@ -137,6 +137,10 @@ def chinese_number(text: str) -> float | None:
     return float(total + current)
 
 
+def _sentence_start(text: str, position: int) -> int:
+    return max(text.rfind(ch, 0, position) for ch in "。!?\n") + 1
+
+
 def quantities(text: str) -> list[Quantity]:
     """Every number with a unit in a normalised text (both ends of a range such as 1-3个工作日)."""
     found: list[Quantity] = []
@@ -175,7 +179,7 @@ def quantities(text: str) -> list[Quantity]:
         found = [
             q._replace(value=q.value + 12) if q.kind == "clock" and q.value < 12 and _AFTERNOON.search(text, max(0, q.start - 3), q.start)
             else q._replace(value=24.0) if q.kind == "clock" and (
-                q.value == 0 or (q.value == 12 and _NIGHT.search(text, max(0, q.start - 3), q.start)))
+                q.value == 0 or (q.value == 12 and _NIGHT.search(text, _sentence_start(text, q.start), q.start)))
             else q
             for q in found
         ]

@@ -22,13 +22,13 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "second_person": ("words",),
     "judgement": ("verdicts", "degree", "kind", "emoji", "buyer_acts"),
     "negators": ("words",),
-    "certainty": ("markers", "hedges"),
+    "certainty": ("markers", "after", "hedges"),
     "arrival": ("verbs", "times"),
     "absolute": ("patterns", "rejections"),
     "off_platform": ("channels", "acts", "warnings"),
     "reviews": ("nouns", "changes", "benefits"),
     "other_buyers": ("who", "data"),
-    "nominal": ("after",),
+    "nominal": ("after", "frames"),
 }
 
 
@@ -79,6 +79,7 @@ class HouseRules:
     buyer_acts: re.Pattern[str]
     negators: re.Pattern[str]
     certainty: re.Pattern[str]
+    certainty_after: re.Pattern[str]
     hedges: re.Pattern[str]
     arrival_verbs: re.Pattern[str]
     arrival_times: re.Pattern[str]
@@ -93,6 +94,7 @@ class HouseRules:
     other_buyers: re.Pattern[str]
     buyer_data: re.Pattern[str]
     nominal_after: re.Pattern[str]
+    nominal_frames: re.Pattern[str]
 
 
 def compile_rules(data: Mapping[str, Mapping[str, list[str]]]) -> HouseRules:
@@ -110,6 +112,7 @@ def compile_rules(data: Mapping[str, Mapping[str, list[str]]]) -> HouseRules:
         judgement_emoji=_alternation(d["judgement"]["emoji"]),
         negators=_alternation(d["negators"]["words"]),
         certainty=_alternation(d["certainty"]["markers"]),
+        certainty_after=_alternation(d["certainty"]["after"]),
         hedges=_alternation(d["certainty"]["hedges"]),
         arrival_verbs=_alternation(d["arrival"]["verbs"]),
         arrival_times=_alternation(d["arrival"]["times"]),
@@ -124,4 +127,5 @@ def compile_rules(data: Mapping[str, Mapping[str, list[str]]]) -> HouseRules:
         other_buyers=_alternation(d["other_buyers"]["who"]),
         buyer_data=_alternation(d["other_buyers"]["data"]),
         nominal_after=_alternation(d["nominal"]["after"]),
+        nominal_frames=_alternation(d["nominal"]["frames"]),
     )

@@ -76,7 +76,8 @@ def rule_breaks(
         arrival = rules.arrival_verbs.search(clause)
         if arrival is not None and not taken_back:
             # 保证三天到, 明天一定能收到: the certainty stands before the arrival it vouches for.
-            certain = rules.certainty.search(clause, 0, arrival.start()) is not None
+            certain = rules.certainty.search(clause, 0, arrival.start()) is not None or (
+                rules.certainty_after.search(clause, arrival.end()) is not None)
             dated = rules.arrival_times.search(clause) is not None
             if certain or (dated and rules.hedges.search(clause) is None):
                 found.append(RuleBreak(RULE_DELIVERY, start, end))
@@ -100,6 +101,8 @@ def rule_breaks(
     # Review bribery is a sentence's business: 加微信领红包,记得把差评改一下 spans two clauses.
     for match in rules.review_nouns.finditer(text):
         low, high = _sentence(text, match.start(), match.end())
+        if high < len(text):
+            high = _sentence(text, high + 1, high + 1)[1]  # the offer may follow in the next sentence
         sentence = text[low:high]
         if rules.review_changes.search(sentence) and rules.review_benefits.search(sentence) and not _TAKEN_BACK.search(sentence):
             found.append(RuleBreak(RULE_REVIEW_BRIBE, low, high))
@@ -146,7 +149,9 @@ def names_topic(text: str, span: tuple[int, int], rules: HouseRules) -> bool:
     start, end = span
     if rules.nominal_after.match(text, end):
         return True
-    if end < len(text) and text[end] == "、":
-        clause_end_at = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
-        return rules.nominal_after.search(text, end, clause_end_at) is not None
+    low = max((text.rfind(ch, 0, start) for ch in _CLAUSE_END), default=-1) + 1
+    high = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
+    if "、" in text[low:high] and (text[end:end + 1] in ("、", "和", "及") or text[low:start].endswith(("、", "和"))):
+        # One item of a list: the list is a topic when its clause frames it as one (涉及…方面, 关于…都…).
+        return rules.nominal_after.search(text, end, high) is not None or rules.nominal_frames.search(text, low, high) is not None
     return False
