@@ -113,6 +113,7 @@ def kind(clause: str, rules: HouseRules) -> bool:
 
 
 # 犹豫来犹豫去, 改来改去: an act repeated back and forth is a complaint about whoever does it.
+_ASKED_KINDNESS = re.compile("(?:您|你)(?:也|多|就)?(?:体谅|理解|包涵|谅解)(?:体谅|理解|包涵|谅解|一下)?(?:我们|我|咱们)")
 _BACK_AND_FORTH = re.compile(r"(.{1,2})来\1去")
 
 
@@ -120,6 +121,8 @@ def _verdict(clause: str, rules: HouseRules) -> bool:
     """A verdict word or a mocking emoji: a judgement whatever else the clause holds."""
     if rules.judgement_emoji.search(clause):
         return True
+    if _ASKED_KINDNESS.search(clause):
+        return True  # 您体谅体谅我们吧: the buyer asked to sympathise with the shop
     if _BACK_AND_FORTH.search(clause) and not kind(clause, rules):
         return True  # 被推来推去确实糟心 sympathises with what others did to the buyer
     verdict = rules.verdicts.search(clause)

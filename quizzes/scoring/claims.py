@@ -19,6 +19,7 @@ from typing import NamedTuple
 from .accounting import clause_spans
 from .house_rules import HouseRules
 from .text import NECESSITY_NEGATORS, SCOPE_ENDS, negator_at
+from .denials import SERVICE_VERBS
 from .words import alternatives, segment, tag
 
 # Words that carry no claim of their own: who speaks, modal and light verbs, particles, degree words.
@@ -26,12 +27,14 @@ _LIGHT = frozenset({
     "我", "我们", "您", "你", "亲", "这边", "这里", "那边", "咱们", "店里", "是", "有", "会", "能", "要", "可以", "给", "帮",
     "做", "走", "弄", "搞", "让", "把", "被", "对", "在", "也", "都", "还", "就", "再", "又", "才", "很", "太", "真", "确实",
     "实在", "真的", "其实", "暂时", "恐怕", "目前", "现在", "这个", "那个", "这", "那", "个", "些", "任何", "什么",
+    "这次", "这回", "这几天", "这会儿", "那边", "这块",
     "的", "了", "哦", "呢", "吧", "啊", "呀", "啦", "哈", "嘛", "哒", "喔", "噢", "得", "地", "着", "过", "一下", "去", "来",
     "不过", "但是", "但", "而且", "所以", "因为", "如果", "的话", "只能", "只", "只是", "一定", "肯定", "方便", "办法",
     "支持", "允许", "提供", "好", "行", "一样", "同样", "相同", "了解", "知道", "清楚", "说", "讲", "直接", "马上", "立刻", "先", "一起",
 })
 # Exceptions the rules make: a denial under one of these is a rule, not a contradiction.
-_EXCEPTIONS = re.compile("超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|不满|不到")
+_EXCEPTIONS = re.compile(
+    "超过|超出|过了|以上|之后|拆封|拆开|用过|穿过|洗过|下水|剪标|剪了|损坏|弄坏|人为|影响二次|(?:不满|不到)[0-9一二两三四五六七八九十半]")
 # A scenario clause that calls something a violation or a risk forbids it (改成办公用品属于违规开票); one
 # that classes it as 非X (非质量问题) denies X.
 _PENDING_STATE = re.compile("待(?:发货|发|付款|揽收|签收|处理)|未发|未揽收|未签收")
@@ -101,10 +104,13 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
         return (), False
     start, end = where
     before = clause[:start]
-    if before.endswith("先") or (any(b in before for b in _BUYER) and not any(a in before for a in _AGENT)):
+    buyer_state = any(b in before for b in _BUYER) and not any(a in before for a in _AGENT) and not _REFUSING.match(
+        clause, start)
+    if before.endswith("先") or buyer_state:
         return (), False  # 先不补发: put off, not refused; 您没收到: the buyer's state, not the shop's refusal
     not_yet = _NOT_YET.search(clause, max(0, start - 1), end + 1) is not None
-    if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start):
+    if _CONDITION_BEFORE.search(clause, 0, start) or "的话" in clause[end:] or _WORRY.search(clause, 0, start) or (
+            _CONSEQUENCE.search(clause, end) and not _REFUSING.match(clause, start)):
         return (), False  # 如果不合适, 没有余额的话: a condition, not a denial; 不用担心不发货: the worry is denied
     # What the negator governs, with the other negators and the light verbs of a refusal taken out
     # (恐怕暂时不太方便操作 denies nothing of its own); when that leaves one bare verb or nothing, the
@@ -135,9 +141,15 @@ def scenario_claims(source: str) -> ScenarioClaims:
     affirmed, denied = [], []
     for start, end in clause_spans(source):
         clause = source[start:end]
-        if _PROHIBITED.search(clause) or _PRIVATIVE.search(clause) or re.search("非(?!常)", clause) or (
-                _PENDING_STATE.search(clause)) or (
-                _NEGATED_WORD.search(clause) and any(negator_at(clause, i) for i, c in enumerate(clause) if c in "不没无未")):
+        if _COMPARISON.search(clause):
+            continue  # 比抹零还划算: a comparison states neither side
+        non = _NON.search(clause)
+        if non is not None:
+            # 非质量问题换货 denies 质量问题, not the exchange: the class after 非 is denied, the rest stands.
+            denied.append(non.group(1) or non.group(2))
+            clause = clause[:non.start()] + clause[non.end():]
+        if _PROHIBITED.search(clause) or _PRIVATIVE.search(clause) or (
+                _PENDING_STATE.search(clause)) or _refuses(clause):
             denied.append(clause)
         else:
             affirmed.append(clause)
@@ -165,6 +177,27 @@ def _covered(denied: str, clause: str) -> bool:
     return longest >= 2 and sum(marks) >= COVERED_SHARE * len(denied)
 
 
+_NON = re.compile("非(?!常)([\u4e00-\u9fff]{2,6}?(?:问题|原因))|非(?!常)([\u4e00-\u9fff]{2,4})")
+_COMPARISON = re.compile("比.{1,8}(?:还|更)")
+# After a negation, a consequence (就, 才, 可以, 也能): the negation was a condition (不合适可以换).
+_CONSEQUENCE = re.compile("就|才|也能|也可以|都可以|可以|照样|的话")
+
+
+def _refuses(clause: str) -> bool:
+    """A scenario clause with a negator that denies its own content: not one that frees the buyer (全额退款
+    不用寄回) nor a condition of a rule (不影响二次销售就支持退货)."""
+    for i, char in enumerate(clause):
+        if char not in "不没无未":
+            continue
+        found = negator_at(clause, i)
+        if found is None or found[0] in NECESSITY_NEGATORS:
+            continue
+        if _CONSEQUENCE.search(clause, found[1]):
+            continue  # 不影响…就支持: the negation is the condition, what follows is affirmed
+        return True
+    return False
+
+
 @lru_cache(maxsize=8192)
 def _stands_in(words: tuple[str, ...], clauses: tuple[str, ...]) -> bool:
     """Every word, or a near-synonym of it, stands in one of the clauses (as text: segmenters join 发顺丰)."""
@@ -190,8 +223,11 @@ def contradictions(
         if _ANY_NEGATOR.search(clause) is None:
             continue
         denied, not_yet = _denied_words(clause, rules)
-        if not denied or (len("".join(denied)) == 1 and not _is_noun(denied[0])):
-            continue  # 开不了: one bare verb says too little of what is denied (券 as a noun says enough)
+        if not denied:
+            continue
+        if len("".join(denied)) == 1 and not _is_noun(denied[0]) and not (
+                denied[0] in SERVICE_VERBS and _SOFT_NEGATOR.search(clause)):
+            continue  # 开不了: one bare verb says too little (券 as a noun, or 换 refused softly, says enough)
         # 还没打单 against 每天17:00打单 is the time of day; against 已打单 it is false.
         affirmed = claims.completed if not_yet else claims.affirmed
         # A true denial: the scenario refuses it too, in full or in the act and one of its objects.

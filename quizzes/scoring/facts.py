@@ -76,7 +76,9 @@ _ADDRESS_NUMBER = re.compile(r"(?<=[路街道巷弄])\d+号|\d+(?:栋|幢|号楼
 _LITERAL_BEFORE = re.compile(r"(?:恢复到?|原价|售价|定价|活动价|现价|价格是|标价|卖)$")
 _DERIVATION_CUE = re.compile(r"合计|一共|总共|共|算下来|到手|再凑|还差|差价|差|省|便宜了|相当于|每|平均|剩|折合|换算|加起来|还要")
 # Where the platform's own values hold: 7 days for no-reason returns, 24/48/72 hours to ship.
-_PLATFORM_CONTEXT = {"duration": re.compile(r"无理由|退换|退货|七天|7天"), "hours": re.compile(r"发货|发出|揽收|发走")}
+_PLATFORM_CONTEXT = {"duration": re.compile(r"无理由|退换|退货"), "hours": re.compile(r"发货|发出|揽收|发走")}
+# Words of a total worked out from several figures (an order of two items less a discount).
+_TOTAL_CUE = re.compile(r"合计|一共|总共|共计|算下来|到手|加起来|折合")
 # Derived values are worked out from at most this many of a scenario's values of one kind (a bound on the
 # combinations, which grow with the cube of it).
 DERIVED_FROM_AT_MOST = 12
@@ -215,20 +217,23 @@ def fact_sheet(source: str) -> FactSheet:
     if _WHOLE.search(source):
         values.setdefault("percent", set()).add(100.0)  # 全额退款: a refund of a share contradicts it
     derived: dict[str, frozenset[float]] = {}
+    totals: dict[str, frozenset[float]] = {}
     for kind, numbers in values.items():
         if kind not in ("money", "duration", "hours", "minutes"):
             continue
-        # What a reply can work out from the scenario's own values is no contradiction: a total
-        # (开衫 258 + 围巾 89 - 立减 20 = 327), a difference, a few of one item, a price per unit.
+        # What a reply can work out from the scenario's own values is no contradiction: a difference or a
+        # sum of two (还差 31 元), and for money stated as a total, three figures, a few of one item, a
+        # price per unit (开衫 258 + 围巾 89 - 立减 20 = 327).
         ordered = sorted(numbers)[:DERIVED_FROM_AT_MOST]
         two = {round(a + b, 2) for a in ordered for b in ordered} | {
             round(abs(a - b), 2) for a in ordered for b in ordered if a != b}
-        more = set(two)
+        derived[kind] = frozenset(two)
         if kind == "money":
-            more |= {round(abs(p + sign * c), 2) for p in two for c in ordered for sign in (1, -1)}
+            more = {round(abs(p + sign * c), 2) for p in two for c in ordered for sign in (1, -1)}
             more |= {round(a * k, 2) for a in ordered for k in range(2, 11)}
             more |= {round(a / b, 2) for a in ordered for b in ordered if b and a > b}
-        derived[kind] = frozenset(more)
+            totals[kind] = frozenset(more | two)
+    derived.update({f"total:{kind}": values for kind, values in totals.items()})
     return FactSheet(
         {kind: frozenset(numbers) for kind, numbers in values.items()}, frozenset(_COURIER.findall(source)),
         derived, tuple(weekdays(source)), frozenset(address_numbers(source)),
@@ -277,8 +282,10 @@ def _known(text: str, quantity: Quantity, sheet: FactSheet) -> bool:
         return False
     if text[quantity.start] in "满¥" or text.startswith(("立减", "减", "直降"), quantity.start):
         return False  # 满189, 立减50: a threshold or a discount is the shop's own figure
-    derived = sheet.derived.get(quantity.kind, frozenset())
-    if quantity.value not in derived:
+    if quantity.kind == "money" and quantity.value in sheet.derived.get("total:money", ()) and _TOTAL_CUE.search(
+            text, low, high):
+        return True  # 合计327元
+    if quantity.value not in sheet.derived.get(quantity.kind, frozenset()):
         return False
     if quantity.kind == "money":
         return True
@@ -306,8 +313,8 @@ def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
         ):
             continue  # 补偿您5元红包: an offer the agent makes where the scenario sets no amount for one
         if quantity.kind in ("hours", "minutes", "clock") and _PROMISE_DEADLINE.match(text, quantity.end) and (
-                quantity.kind != "clock" or _AGENT_ANSWERS.match(text, quantity.end)):
-            continue
+                _AGENT_ANSWERS.match(text, quantity.end)):
+            continue  # 20分钟内给您答复: the agent's own answer; 48小时内发货 is the shop's rule
         found.append(FactMismatch(quantity.kind, quantity.start, quantity.end, text[quantity.start:quantity.end]))
     if sheet.couriers:
         for match in _COURIER.finditer(text):

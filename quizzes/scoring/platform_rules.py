@@ -151,7 +151,10 @@ def names_topic(text: str, span: tuple[int, int], rules: HouseRules) -> bool:
         return True
     low = max((text.rfind(ch, 0, start) for ch in _CLAUSE_END), default=-1) + 1
     high = next((i for i in range(end, len(text)) if text[i] in _CLAUSE_END), len(text))
-    if "、" in text[low:high] and (text[end:end + 1] in ("、", "和", "及") or text[low:start].endswith(("、", "和"))):
-        # One item of a list: the list is a topic when its clause frames it as one (涉及…方面, 关于…都…).
-        return rules.nominal_after.search(text, end, high) is not None or rules.nominal_frames.search(text, low, high) is not None
+    if "、" in text[low:high]:
+        # An item of a list: the list is a topic when its clause frames it as one (涉及…方面, 关于…都…,
+        # 揽收、单号、联系快递这些问题).
+        last = text.rfind("、", low, high)
+        return start <= last + 1 and (rules.nominal_after.search(text, last, high) is not None
+                                      or rules.nominal_frames.search(text, low, high) is not None)
     return False

@@ -109,9 +109,13 @@ ACTS = ("补发", "补寄", "退款", "退货", "退", "换", "发货", "发出"
 
 def _soft_denial(scenario, index: int) -> str | None:
     answer = scenario.model_answer
-    for _, act in _evidence(scenario):
-        if len(re.sub(r"\W", "", act)) < 2 or not any(verb in act for verb in ACTS):
-            continue
+    evidence = _evidence(scenario)
+    # The heaviest act of its own words (补发, 退款, 联系快递) first; a bare 换 or 退 only where there is none.
+    # A state (还没发货) is no act to refuse.
+    evidence = [(weight, act) for weight, act in evidence if not re.search("[不没未]", act)]
+    acts = [act for _, act in evidence if any(len(verb) >= 2 and verb in act for verb in ACTS)]
+    acts += [act for _, act in evidence if act not in acts and any(verb in act for verb in ACTS)]
+    for act in acts:
         sentence = next((s for s in SENTENCE.findall(answer) if act in s), None)
         if sentence is None:
             continue
@@ -120,10 +124,16 @@ def _soft_denial(scenario, index: int) -> str | None:
     return None
 
 
+# A deadline the agent sets for its own answer (24小时内给您回复) is the agent's to choose, not a fact.
+AGENT_ANSWER = re.compile(r".{0,8}(?:回复|答复|回您|告诉您|给您结果)")
+
+
 def _fact_changed(scenario) -> str | None:
     answer = scenario.model_answer
     norm = normalise(answer)
     for quantity in quantities(norm.text):
+        if AGENT_ANSWER.match(norm.text, quantity.end):
+            continue
         start, end = norm.original_span(quantity.start, quantity.end)
         digits = re.search(r"\d+", answer[start:end])
         if digits:
@@ -140,7 +150,7 @@ def _nouns_only(scenario) -> str | None:
     acts = [act for _, act in _evidence(scenario)][:3]
     if len(acts) < 2:
         return None
-    return f"亲,您说的{'、'.join(acts)}这些问题,我们每天都会碰到很多,您放心。"
+    return f"亲,您说的{'、'.join(acts)}这些问题,我们每天都会碰到很多。"
 
 
 def _reordered(answer: str) -> str:
