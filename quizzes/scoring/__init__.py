@@ -1,7 +1,7 @@
 """The rubric scoring engine: pure Python, standard library only, no Django."""
 from .credit import total_from_points
 from .engine import ENGINE_VERSION, CompiledRubric, compile_snapshot, rubric_hash, rubric_snapshot, score_reply
-from .gaming import keyword_salad
+from .probes import keyword_salad
 from .lexicon import Lexicon
 from .types import (
     REVIEW_AUTO_FAIL,

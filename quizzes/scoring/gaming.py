@@ -2,14 +2,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from .common_chars import COMMON_CHARS
-from .lexicon import Lexicon
 from .text import BOUNDARY_CHARS, content_only, normalise
-from .types import Rubric
 from .words import FILLER_WORDS, tag, tagged_spans
 
 COPY_RUN = 4  # a run this long that also stands in the buyer's message counts as copied
@@ -363,26 +360,3 @@ def _masked(text: str, covered: list[tuple[int, int]], breaks: frozenset[int]) -
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
-
-
-def keyword_salad(rubric_or_snapshot: Rubric | Mapping[str, Any], lexicon: Lexicon | None = None) -> str:
-    """The first phrase or two of every concept a rubric asks to cover, strung together without sentences.
-
-    Pass a snapshot, or a Rubric with the lexicon its concepts come from.
-    """
-    snapshot = rubric_or_snapshot
-    if not isinstance(snapshot, Mapping):
-        if lexicon is None:
-            raise ValueError("a Rubric needs the lexicon its concepts come from")
-        from .engine import rubric_snapshot  # imported here: the engine imports this module
-
-        snapshot = rubric_snapshot(rubric_or_snapshot, lexicon)
-    words: list[str] = []
-    for criterion in snapshot["criteria"]:
-        if criterion["kind"] == "covers":
-            for key in criterion["concepts"]:
-                words.extend(snapshot["concepts"][key]["phrases"][:2])
-            words.extend(criterion["phrases"][:1])
-    words = [word.replace("*", "") for word in dict.fromkeys(words)]
-    # Alternate the two separators trainees use for lists.
-    return "".join(word + (" " if i % 2 == 0 else "、") for i, word in enumerate(words)).rstrip(" 、")
