@@ -15,9 +15,11 @@ from django.utils.module_loading import import_string
 from courses import clock
 from courses.models import Module, Tag
 
+from . import grading
 from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
 from .scoring.agreement import totals_kappa
+from .scoring.credit import CAPPED_TOTAL, CREDIT_EXPONENT
 from .services import LockState, attempts_close_expired
 
 # Who reads answers as a reviewer (exams still open included): the project's auth backend decides by role.
@@ -378,6 +380,24 @@ def review_lock_state(*, answer: Answer, user):
     if lock is None:
         return LockState(False)
     return LockState(lock.holder_id == user.pk, lock.holder.name, lock.expires_at)
+
+
+@dataclass(frozen=True)
+class ReviewCredit:
+    """What the review form needs to total points the way the server will (grading.reviewed_total):
+    the capping reasons a supervisor may clear and the credit rule's numbers, for the running total."""
+
+    caps: list[dict]
+    auto_total: int | None
+    pass_mark: int
+    exponent: float = CREDIT_EXPONENT
+    capped_total: int = CAPPED_TOTAL
+
+
+def review_credit(*, answer: Answer) -> ReviewCredit:
+    """The credit rule as it applies to this answer's review."""
+    return ReviewCredit(caps=grading.capping_reasons(answer.auto_result), auto_total=answer.auto_total,
+                        pass_mark=grading.rubric_pass_mark(answer))
 
 
 REVIEW_STATUS_PENDING = "pending"

@@ -276,11 +276,12 @@ def review_dispute_and_notify(*, review_id: int, trainee: User, reason: str):
 
 @transaction.atomic
 def review_dispute_resolve_and_notify(*, dispute, resolver: User, resolution: str, points: dict[str, float],
-                                      criterion_comments: dict[str, str] | None = None):
+                                      criterion_comments: dict[str, str] | None = None,
+                                      cleared_caps: list[str] | None = None):
     """Resolve a dispute the resolver may see (access_dispute_by_id) and tell the trainee in-app."""
     resolved = quiz_services.review_dispute_resolve(
         dispute_id=dispute.pk, resolver=resolver, resolution=resolution, points=points,
-        criterion_comments=criterion_comments,
+        criterion_comments=criterion_comments, cleared_caps=cleared_caps,
         reviewer_may_resolve=reviewer_may_resolve(trainee=dispute.trainee, reviewer_id=dispute.review.reviewer_id))
     answer = dispute.review.answer
     if resolved.outcome == resolved.Outcome.CHANGED:
