@@ -565,7 +565,7 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     rows = (reviews_visible_to(user=user)
             .order_by("answer_id", "-created_at", "-id")
             .values_list("answer_id", "criteria", "auto_total", "final_total", "answer__scenario__slug",
-                         "answer__scenario__title"))
+                         "answer__scenario__title", "cleared_caps"))
     latest: dict[int, _ReviewRow] = {}
     for row in rows:
         if row[0] not in latest:
@@ -588,8 +588,8 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     for slug, (title, items) in sorted(by_rubric.items()):
         rubrics.append(RubricAgreement(
             scenario_slug=slug, scenario_title=title, reviewed=len(items),
-            exact=sum(r.auto_total == r.final_total for r in items),
-            kappa=totals_kappa([r.auto_total for r in items], [r.final_total for r in items]),
+            exact=sum(r.auto_total == r.agreed_total for r in items),
+            kappa=totals_kappa([r.auto_total for r in items], [r.agreed_total for r in items]),
             criteria_changed=sum(r.changed for r in items),
             criteria_total=sum(len(r.criteria) for r in items),
         ))
@@ -597,8 +597,8 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     most_overridden = sorted((c for c in criteria.values() if c.changed), key=lambda c: (-c.override_rate, -c.changed))
     return {
         "reviewed": len(everything),
-        "exact": sum(r.auto_total == r.final_total for r in everything),
-        "kappa": totals_kappa([r.auto_total for r in everything], [r.final_total for r in everything]),
+        "exact": sum(r.auto_total == r.agreed_total for r in everything),
+        "kappa": totals_kappa([r.auto_total for r in everything], [r.agreed_total for r in everything]),
         "criteria_changed": sum(r.changed for r in everything),
         "criteria_total": sum(len(r.criteria) for r in everything),
         "rubrics": rubrics,
@@ -613,8 +613,16 @@ class _ReviewRow(NamedTuple):
     final_total: int
     slug: str
     title: str
+    cleared_caps: list[dict]
 
     @property
     def changed(self) -> int:
         """How many criteria the reviewer scored differently from the engine."""
         return sum(c["final_earned"] != c["auto_earned"] for c in self.criteria)
+
+    @property
+    def agreed_total(self) -> int:
+        """The supervisor's total as agreement counts it: a review that changed no point and cleared no
+        cap agrees with the engine, whatever total it stored (reviews recorded before totals followed
+        the credit rule stored the plain share of the points)."""
+        return self.auto_total if not self.changed and not self.cleared_caps else self.final_total

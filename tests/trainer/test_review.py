@@ -268,6 +268,25 @@ def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
     assert "主管还没有改动过自动评分。" in empty and "暂无审阅数据。" in empty
 
 
+def test_agreement_counts_an_untouched_review_as_agreement(answers, people):
+    """Untouched reviews of a plain and a capped reply agree with the engine; so does one stored before
+    totals followed the credit rule (its final total the plain share of unchanged points)."""
+    from trainer.services import review_submit_and_notify
+
+    for answer in (answers["good"], answers["flagged"], answers["near"]):
+        review_submit_and_notify(answer=answer, reviewer=people.supervisor, points={}, comment="",
+                                 passages=[], seen_review_id=None)
+    assert all(r.final_total == r.auto_total for r in Review.objects.all())
+    old = Review.objects.get(answer=answers["near"])
+    criteria = old.criteria
+    plain_share = round(100 * sum(c["final_earned"] for c in criteria) / sum(c["max"] for c in criteria))
+    assert plain_share != old.auto_total
+    Review.objects.filter(pk=old.pk).update(final_total=plain_share)  # as the old arithmetic stored it
+    report = quiz_selectors.agreement_report(user=people.supervisor)
+    assert report["reviewed"] == report["exact"] == 3 and report["criteria_changed"] == 0
+    assert all(r.exact == r.reviewed for r in report["rubrics"])
+
+
 def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, client_for):
     """Pending and flagged are counted in one query; the list shows the queue's first answers in order."""
     queue = list(quiz_selectors.review_queue(user=people.supervisor))
