@@ -467,12 +467,24 @@ def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | 
     elif status == REVIEW_STATUS_FLAGGED:
         conditions.update(needs_review=True, reviewed_at__isnull=True)
     answers = answers_visible_to(user=user, listed=True)
-    condition = sampling.condition() if sampling and status != REVIEW_STATUS_REVIEWED else None
+    return answers_sampled(answers, sampling=sampling if status != REVIEW_STATUS_REVIEWED else None, **conditions)
+
+
+def answers_sampled(answers: QuerySet[Answer], *, sampling: QueueSampling | None, **conditions) -> QuerySet[Answer]:
+    """Those of `answers` (filtered by `conditions`, in the same filter()) that the sampling rule takes."""
+    condition = sampling.condition() if sampling else None
     if condition is None:
         return answers.filter(**conditions)
     answers = answers.alias(sample_bucket=ExpressionWrapper(
         F("pk") * SAMPLE_MULTIPLIER % SAMPLE_MODULUS % 100, output_field=IntegerField()))
     return answers.filter(condition, **conditions)
+
+
+def answers_awaiting_review(*, attempt_ids, sampling: QueueSampling | None) -> QuerySet[Answer]:
+    """Answers of these attempts (ids or a subquery of them) that the review queue holds and nobody has
+    reviewed yet: scenario replies that are flagged, or that the sampling rule takes."""
+    return answers_sampled(Answer.objects.all(), sampling=sampling, attempt_id__in=attempt_ids,
+                           scenario__isnull=False, submitted_at__isnull=False, reviewed_at__isnull=True)
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:

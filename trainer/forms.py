@@ -113,6 +113,9 @@ class TeamSamplingForm(forms.Form):
     review_sample_percent = forms.IntegerField(
         min_value=0, max_value=100, label=_("其余回复抽审比例(%)"),
         help_text=_("认证考试的回复和系统标记的回复全部进入审阅队列;其余回复按这个比例抽取(按回复编号固定抽取,队列不会重新洗牌)。100 表示全部审阅。"))
+    certify_before_review = forms.BooleanField(
+        required=False, label=_("认证交卷即发证(不等主管审阅)"),
+        help_text=_("不勾选(默认):认证考试里有系统标记或抽审的回复时,成绩先作暂定,主管审阅完最后一条后才发放证书、绩效档位和路径进度。勾选后按自动评分立即发放。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,10 +20,8 @@ from quizzes import services as quiz_services
 from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_release
 
 from . import exports, selectors, services
-from .certification import band_for
 from .forms import (AssignPathForm, DisputeResolveForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm,
                     RoundScheduleForm, WeakSpotAnswersForm, WeakSpotFilterForm)
-from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
 REVIEW_QUEUE_PAGE = 25
@@ -370,20 +368,21 @@ def certification_result(request: HttpRequest, cert_id: int) -> HttpResponse:
             return redirect("quizzes:attempt_take", cert.attempt_id)
         raise Http404
     items = quiz_selectors.attempt_result_items(attempt=cert.attempt, user=request.user)
+    record = selectors.certification_record(cert=cert)
     return render(request, "trainer/certification_result.html", {
-        "cert": cert, "attempt": cert.attempt, "items": items, "band": band_for(cert.attempt.total or 0),
-        "valid_until": certification_valid_until(cert),
+        "cert": cert, "attempt": cert.attempt, "items": items, "band": record.band,
+        "valid_until": record.valid_until, "pending": record.pending,
     })
 
 
 @login_required
 def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
     cert = selectors.access_certification_by_id(user=request.user, cert_id=cert_id)
-    valid_until = certification_valid_until(cert)
-    if valid_until is None:
+    record = selectors.certification_record(cert=cert)
+    if record.valid_until is None:  # not passed, not finished, or pending review
         raise Http404
     return render(request, "trainer/certificate.html", {
-        "cert": cert, "valid_until": valid_until, "band": band_for(cert.attempt.total or 0),
+        "cert": cert, "valid_until": record.valid_until, "band": record.band,
         "verify_url": request.build_absolute_uri(f"/verify/{cert.verification_code}/"),
     })
 
@@ -391,7 +390,7 @@ def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
 def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate by its code and shows only what the certificate itself says."""
     cert = selectors.certification_by_code(code=code)
-    valid_until = certification_valid_until(cert) if cert else None
+    valid_until = selectors.certification_record(cert=cert).valid_until if cert else None
     return render(request, "trainer/verify.html", {
         "cert": cert if valid_until else None, "valid_until": valid_until,
         "is_current": bool(valid_until and valid_until >= clock.today()), "code": code[:24],
