@@ -283,6 +283,9 @@ class Review(models.Model):
     # The token of the review form it was submitted from: a resent form (force=1 twice, a double
     # click, a retry after a timeout) finds its review already made and makes no second one.
     submit_token = models.CharField(max_length=64, blank=True, default="", verbose_name=_("提交令牌"))
+    # The capping reasons of the automatic result ({code, message}) the reviewer found do not apply:
+    # their cap is lifted from the final total. Kept as shown, so the trainee reads what was cleared.
+    cleared_caps = models.JSONField(default=list, blank=True, verbose_name=_("已撤销的扣分上限"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -15,9 +15,11 @@ from django.utils.module_loading import import_string
 from courses import clock
 from courses.models import Module, Tag
 
+from . import grading
 from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
 from .scoring.agreement import totals_kappa
+from .scoring.credit import CAPPED_TOTAL, CREDIT_EXPONENT
 from .services import LockState, attempts_close_expired
 
 # Who reads answers as a reviewer (exams still open included): the project's auth backend decides by role.
@@ -380,6 +382,24 @@ def review_lock_state(*, answer: Answer, user):
     return LockState(lock.holder_id == user.pk, lock.holder.name, lock.expires_at)
 
 
+@dataclass(frozen=True)
+class ReviewCredit:
+    """What the review form needs to total points the way the server will (grading.reviewed_total):
+    the capping reasons a supervisor may clear and the credit rule's numbers, for the running total."""
+
+    caps: list[dict]
+    auto_total: int | None
+    pass_mark: int
+    exponent: float = CREDIT_EXPONENT
+    capped_total: int = CAPPED_TOTAL
+
+
+def review_credit(*, answer: Answer) -> ReviewCredit:
+    """The credit rule as it applies to this answer's review."""
+    return ReviewCredit(caps=grading.capping_reasons(answer.auto_result), auto_total=answer.auto_total,
+                        pass_mark=grading.rubric_pass_mark(answer))
+
+
 REVIEW_STATUS_PENDING = "pending"
 REVIEW_STATUS_REVIEWED = "reviewed"
 REVIEW_STATUS_FLAGGED = "flagged"
@@ -447,12 +467,24 @@ def review_queue_answers(*, user, team_id: int | None = None, trainee_id: int | 
     elif status == REVIEW_STATUS_FLAGGED:
         conditions.update(needs_review=True, reviewed_at__isnull=True)
     answers = answers_visible_to(user=user, listed=True)
-    condition = sampling.condition() if sampling and status != REVIEW_STATUS_REVIEWED else None
+    return answers_sampled(answers, sampling=sampling if status != REVIEW_STATUS_REVIEWED else None, **conditions)
+
+
+def answers_sampled(answers: QuerySet[Answer], *, sampling: QueueSampling | None, **conditions) -> QuerySet[Answer]:
+    """Those of `answers` (filtered by `conditions`, in the same filter()) that the sampling rule takes."""
+    condition = sampling.condition() if sampling else None
     if condition is None:
         return answers.filter(**conditions)
     answers = answers.alias(sample_bucket=ExpressionWrapper(
         F("pk") * SAMPLE_MULTIPLIER % SAMPLE_MODULUS % 100, output_field=IntegerField()))
     return answers.filter(condition, **conditions)
+
+
+def answers_awaiting_review(*, attempt_ids, sampling: QueueSampling | None) -> QuerySet[Answer]:
+    """Answers of these attempts (ids or a subquery of them) that the review queue holds and nobody has
+    reviewed yet: scenario replies that are flagged, or that the sampling rule takes."""
+    return answers_sampled(Answer.objects.all(), sampling=sampling, attempt_id__in=attempt_ids,
+                           scenario__isnull=False, submitted_at__isnull=False, reviewed_at__isnull=True)
 
 
 def review_queue_ordered(answers: QuerySet[Answer]) -> QuerySet[Answer]:
@@ -545,7 +577,7 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     rows = (reviews_visible_to(user=user)
             .order_by("answer_id", "-created_at", "-id")
             .values_list("answer_id", "criteria", "auto_total", "final_total", "answer__scenario__slug",
-                         "answer__scenario__title"))
+                         "answer__scenario__title", "cleared_caps"))
     latest: dict[int, _ReviewRow] = {}
     for row in rows:
         if row[0] not in latest:
@@ -568,8 +600,8 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     for slug, (title, items) in sorted(by_rubric.items()):
         rubrics.append(RubricAgreement(
             scenario_slug=slug, scenario_title=title, reviewed=len(items),
-            exact=sum(r.auto_total == r.final_total for r in items),
-            kappa=totals_kappa([r.auto_total for r in items], [r.final_total for r in items]),
+            exact=sum(r.auto_total == r.agreed_total for r in items),
+            kappa=totals_kappa([r.auto_total for r in items], [r.agreed_total for r in items]),
             criteria_changed=sum(r.changed for r in items),
             criteria_total=sum(len(r.criteria) for r in items),
         ))
@@ -577,8 +609,8 @@ def agreement_report(*, user, examples_per_criterion: int = 3) -> dict:
     most_overridden = sorted((c for c in criteria.values() if c.changed), key=lambda c: (-c.override_rate, -c.changed))
     return {
         "reviewed": len(everything),
-        "exact": sum(r.auto_total == r.final_total for r in everything),
-        "kappa": totals_kappa([r.auto_total for r in everything], [r.final_total for r in everything]),
+        "exact": sum(r.auto_total == r.agreed_total for r in everything),
+        "kappa": totals_kappa([r.auto_total for r in everything], [r.agreed_total for r in everything]),
         "criteria_changed": sum(r.changed for r in everything),
         "criteria_total": sum(len(r.criteria) for r in everything),
         "rubrics": rubrics,
@@ -593,8 +625,16 @@ class _ReviewRow(NamedTuple):
     final_total: int
     slug: str
     title: str
+    cleared_caps: list[dict]
 
     @property
     def changed(self) -> int:
         """How many criteria the reviewer scored differently from the engine."""
         return sum(c["final_earned"] != c["auto_earned"] for c in self.criteria)
+
+    @property
+    def agreed_total(self) -> int:
+        """The supervisor's total as agreement counts it: a review that changed no point and cleared no
+        cap agrees with the engine, whatever total it stored (reviews recorded before totals followed
+        the credit rule stored the plain share of the points)."""
+        return self.auto_total if not self.changed and not self.cleared_caps else self.final_total

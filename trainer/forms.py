@@ -113,6 +113,9 @@ class TeamSamplingForm(forms.Form):
     review_sample_percent = forms.IntegerField(
         min_value=0, max_value=100, label=_("其余回复抽审比例(%)"),
         help_text=_("认证考试的回复和系统标记的回复全部进入审阅队列;其余回复按这个比例抽取(按回复编号固定抽取,队列不会重新洗牌)。100 表示全部审阅。"))
+    certify_before_review = forms.BooleanField(
+        required=False, label=_("认证交卷即发证(不等主管审阅)"),
+        help_text=_("不勾选(默认):认证考试里有系统标记或抽审的回复时,成绩先作暂定,主管审阅完最后一条后才发放证书、绩效档位和路径进度。勾选后按自动评分立即发放。"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -126,10 +129,16 @@ ERROR_NOTE_WITHOUT_QUOTE = _("选了原文,也请写下批注。")
 
 
 class CriterionPointsMixin:
-    """One number and one comment per criterion, pre-filled with the automatic points."""
+    """One number and one comment per criterion, pre-filled with the automatic points, and one
+    checkbox per capping reason of the automatic result (quizzes.grading.capping_reasons)."""
 
-    def _add_criterion_fields(self, criteria: list[dict]) -> None:
-        self.criteria = criteria
+    def _add_criterion_fields(self, criteria: list[dict], caps: list[dict] = ()) -> None:
+        self.criteria, self.caps = criteria, list(caps)
+        for cap in self.caps:
+            # Unticked by default: the cap stands unless the supervisor says it does not.
+            self.fields[f"clear_cap_{cap['code']}"] = forms.BooleanField(
+                required=False, label=_("这条扣分上限不成立"),
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input", "data-cap-clear": cap["code"]}))
         for c in criteria:
             self.fields[f"points_{c['key']}"] = forms.FloatField(
                 min_value=0, max_value=c["max"], label=_("“%(label)s”的主管评分(满分 %(max)s)") % {
@@ -153,6 +162,14 @@ class CriterionPointsMixin:
         for c in self.criteria:
             yield c, self[f"points_{c['key']}"], self[f"remark_{c['key']}"]
 
+    def cleared_caps(self) -> list[str]:
+        """The codes of the capping reasons ticked as not applying."""
+        return [cap["code"] for cap in self.caps if self.cleaned_data.get(f"clear_cap_{cap['code']}")]
+
+    def cap_rows(self):
+        for cap in self.caps:
+            yield cap, self[f"clear_cap_{cap['code']}"]
+
 
 class ReviewForm(CriterionPointsMixin, forms.Form):
     """One number and a comment per criterion, an overall comment, passage notes.
@@ -169,12 +186,12 @@ class ReviewForm(CriterionPointsMixin, forms.Form):
     submit_token = forms.CharField(max_length=64, widget=forms.HiddenInput,
                                    error_messages={"required": _("这个审阅表单已失效,请重新打开后再提交。")})
 
-    def __init__(self, *args, criteria: list[dict], reply: str = "", **kwargs):
+    def __init__(self, *args, criteria: list[dict], caps: list[dict] = (), reply: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.reply = reply
         if not self.is_bound:
             self.initial.setdefault("submit_token", secrets.token_urlsafe(16))
-        self._add_criterion_fields(criteria)
+        self._add_criterion_fields(criteria, caps)
         for slot in range(1, PASSAGE_SLOTS + 1):
             self.fields[f"quote_{slot}"] = forms.CharField(
                 required=False, max_length=500, strip=False, label=_("第 %(n)d 段原文") % {"n": slot},
@@ -214,9 +231,9 @@ class DisputeResolveForm(CriterionPointsMixin, forms.Form):
                                  widget=forms.Textarea(attrs={"rows": 3, "class": "form-control"}),
                                  error_messages={"required": _("请写下裁定说明:学员会看到你为什么维持或调整评分。")})
 
-    def __init__(self, *args, criteria: list[dict], **kwargs):
+    def __init__(self, *args, criteria: list[dict], caps: list[dict] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self._add_criterion_fields(criteria)
+        self._add_criterion_fields(criteria, caps)
 
 
 class RoundScheduleForm(forms.Form):

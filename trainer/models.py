@@ -30,6 +30,10 @@ class Team(models.Model):
     # of the rest (by a hash of the answer id, so the same answers stay in; quizzes.selectors.QueueSampling).
     review_sample_percent = models.PositiveSmallIntegerField(
         _("其余回复抽审比例(%)"), default=100, validators=[MinValueValidator(0), MaxValueValidator(100)])
+    # A certification sitting with a flagged or sampled reply not yet reviewed is pending review: no
+    # certificate, band or path step until a supervisor has checked it (trainer.selectors.certification).
+    # A team may choose to issue at once on the automatic scores instead.
+    certify_before_review = models.BooleanField(_("认证交卷即发证(不等主管审阅)"), default=False)
     # The path of members who have none of their own (PathAssignment overrides it per trainee).
     default_path = models.ForeignKey("trainer.OnboardingPath", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="default_for_teams", verbose_name=_("默认带教路径"))

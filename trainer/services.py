@@ -24,6 +24,7 @@ from .models import (
 )
 from .onboarding_files import parse_onboarding
 from .selectors.disputes import dispute_resolvers, reviewer_may_resolve
+from .selectors.pending import certification_pending_attempts
 
 
 def notification_create(*, user: User, message: str, url: str = "") -> Notification:
@@ -254,7 +255,22 @@ def review_submit_and_notify(*, answer, reviewer: User, **review_fields):
             "name": reviewer.name, "subject": subject, "score": review.final_total},
         url=answer.get_absolute_url(),
     )
+    if answer.reviewed_at is None:  # `answer` as it was before this review
+        _notify_certification_issued(attempt_id=answer.attempt_id)
     return review
+
+
+def _notify_certification_issued(*, attempt_id: int) -> None:
+    """When the first review of a reply was the last one a certification sitting waited for, tell the
+    trainee the result is final (its certificate, band and path step are issued from now on)."""
+    cert = (CertificationAttempt.objects.select_related("attempt", "exam", "trainee__team")
+            .filter(attempt_id=attempt_id).first())
+    if cert is None or cert.attempt.is_open or (cert.trainee.team_id and cert.trainee.team.certify_before_review):
+        return  # not a finished sitting, or issued when it ended
+    if attempt_id in certification_pending_attempts(attempt_ids=[attempt_id]):
+        return
+    notification_create(user=cert.trainee, url=cert.get_absolute_url(), message=_(
+        "“%(exam)s”的回复已全部审阅:最终 %(score)d 分。") % {"exam": cert.exam.name, "score": cert.attempt.total or 0})
 
 
 # ----------------------------------------------------------------------------------------- disputes
@@ -276,11 +292,12 @@ def review_dispute_and_notify(*, review_id: int, trainee: User, reason: str):
 
 @transaction.atomic
 def review_dispute_resolve_and_notify(*, dispute, resolver: User, resolution: str, points: dict[str, float],
-                                      criterion_comments: dict[str, str] | None = None):
+                                      criterion_comments: dict[str, str] | None = None,
+                                      cleared_caps: list[str] | None = None):
     """Resolve a dispute the resolver may see (access_dispute_by_id) and tell the trainee in-app."""
     resolved = quiz_services.review_dispute_resolve(
         dispute_id=dispute.pk, resolver=resolver, resolution=resolution, points=points,
-        criterion_comments=criterion_comments,
+        criterion_comments=criterion_comments, cleared_caps=cleared_caps,
         reviewer_may_resolve=reviewer_may_resolve(trainee=dispute.trainee, reviewer_id=dispute.review.reviewer_id))
     answer = dispute.review.answer
     if resolved.outcome == resolved.Outcome.CHANGED:
@@ -292,8 +309,14 @@ def review_dispute_resolve_and_notify(*, dispute, resolver: User, resolution: st
     return resolved
 
 
-def team_review_sampling_update(*, team: Team, percent: int) -> None:
+def team_review_sampling_update(*, team: Team, percent: int, certify_before_review: bool | None = None) -> None:
     """The share (0–100) of a team's ordinary replies that enter the review queue; certification
-    replies and flagged ones always do (trainer.selectors.review_sampling_for)."""
+    replies and flagged ones always do (trainer.selectors.review_sampling_for). `certify_before_review`
+    (None: unchanged) issues certificates on the automatic scores without waiting for the review
+    (trainer.selectors.pending)."""
     team.review_sample_percent = max(0, min(100, percent))
-    team.save(update_fields=["review_sample_percent"])
+    fields = ["review_sample_percent"]
+    if certify_before_review is not None:
+        team.certify_before_review = certify_before_review
+        fields.append("certify_before_review")
+    team.save(update_fields=fields)

@@ -20,10 +20,8 @@ from quizzes import services as quiz_services
 from quizzes.services import ReviewConflict, review_lock_acquire, review_lock_release
 
 from . import exports, selectors, services
-from .certification import band_for
 from .forms import (AssignPathForm, DisputeResolveForm, GridFilterForm, ReviewForm, ReviewQueueFilterForm,
                     RoundScheduleForm, WeakSpotAnswersForm, WeakSpotFilterForm)
-from .models import certification_valid_until
 from .permissions import supervisor_required, trainee_required
 
 REVIEW_QUEUE_PAGE = 25
@@ -179,12 +177,12 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
     reviews = quiz_selectors.answer_reviews(answer=answer)  # newest first
     latest = reviews[0] if reviews else None
     criteria = (answer.auto_result or {}).get("criteria", [])
+    credit = quiz_selectors.review_credit(answer=answer)
     initial = {"seen_review_id": latest.pk if latest else None}
     if latest:  # start from the current final points, so a second review edits rather than restarts
-        initial.update({f"points_{c['key']}": c["final_earned"] for c in latest.criteria})
-        initial.update({f"remark_{c['key']}": c.get("comment", "") for c in latest.criteria})
-    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial,
-                      reply=answer.reply_text)
+        initial.update(_review_initial(latest))
+    form = ReviewForm(request.POST if request.method == "POST" else None, criteria=criteria, caps=credit.caps,
+                      initial=initial, reply=answer.reply_text)
     conflict = None
     if request.method == "POST" and lock.acquired and form.is_valid():
         try:
@@ -192,7 +190,7 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
                 answer=answer, reviewer=request.user, points=form.points(), comment=form.cleaned_data["comment"],
                 passages=form.passages(), seen_review_id=form.cleaned_data["seen_review_id"],
                 force=form.cleaned_data["force"], submit_token=form.cleaned_data["submit_token"],
-                criterion_comments=form.criterion_comments())
+                criterion_comments=form.criterion_comments(), cleared_caps=form.cleared_caps())
         except ReviewConflict as exc:
             conflict = exc.latest
             form.data = form.data.copy()
@@ -207,8 +205,16 @@ def review_answer(request: HttpRequest, answer_id: int) -> HttpResponse:
         "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result),
         "reviews": reviews, "open_dispute": next((r.trainee_response for r in reviews
                               if r.trainee_response is not None and r.trainee_response.is_open), None),
-        "total_max": sum(c["max"] for c in criteria),
+        "total_max": sum(c["max"] for c in criteria), "credit": credit,
     }, status=400 if form.errors else 200)
+
+
+def _review_initial(review) -> dict:
+    """A review's points, criterion comments and cleared caps as form values, to edit rather than restart."""
+    initial = {f"points_{c['key']}": c["final_earned"] for c in review.criteria}
+    initial.update({f"remark_{c['key']}": c.get("comment", "") for c in review.criteria})
+    initial.update({f"clear_cap_{c['code']}": True for c in review.cleared_caps})
+    return initial
 
 
 @supervisor_required
@@ -220,9 +226,9 @@ def dispute_resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
     may_resolve = dispute.is_open and (review.reviewer_id != request.user.pk or selectors.reviewer_may_resolve(
         trainee=dispute.trainee, reviewer_id=review.reviewer_id))
     criteria = (answer.auto_result or {}).get("criteria", [])
-    initial = {f"points_{c['key']}": c["final_earned"] for c in review.criteria}
-    initial.update({f"remark_{c['key']}": c.get("comment", "") for c in review.criteria})
-    form = DisputeResolveForm(request.POST if request.method == "POST" else None, criteria=criteria, initial=initial)
+    credit = quiz_selectors.review_credit(answer=answer)
+    form = DisputeResolveForm(request.POST if request.method == "POST" else None, criteria=criteria, caps=credit.caps,
+                              initial=_review_initial(review))
     if request.method == "POST":
         if not may_resolve:
             raise PermissionDenied
@@ -230,7 +236,8 @@ def dispute_resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
             try:
                 services.review_dispute_resolve_and_notify(
                     dispute=dispute, resolver=request.user, resolution=form.cleaned_data["resolution"],
-                    points=form.points(), criterion_comments=form.criterion_comments())
+                    points=form.points(), criterion_comments=form.criterion_comments(),
+                    cleared_caps=form.cleared_caps())
             except quiz_services.ResponseRefused as refused:
                 messages.error(request, refused.message)
             else:
@@ -241,7 +248,7 @@ def dispute_resolve(request: HttpRequest, dispute_id: int) -> HttpResponse:
         "dispute": dispute, "answer": answer, "review": review, "form": form, "may_resolve": may_resolve,
         "segments": quiz_selectors.reply_segments(reply=answer.reply_text, result=answer.auto_result,
                                                   passages=list(review.comments.all())),
-        "reviews": reviews, "total_max": sum(c["max"] for c in criteria),
+        "reviews": reviews, "total_max": sum(c["max"] for c in criteria), "credit": credit,
     }, status=400 if form.errors else 200)
 
 
@@ -361,20 +368,21 @@ def certification_result(request: HttpRequest, cert_id: int) -> HttpResponse:
             return redirect("quizzes:attempt_take", cert.attempt_id)
         raise Http404
     items = quiz_selectors.attempt_result_items(attempt=cert.attempt, user=request.user)
+    record = selectors.certification_record(cert=cert)
     return render(request, "trainer/certification_result.html", {
-        "cert": cert, "attempt": cert.attempt, "items": items, "band": band_for(cert.attempt.total or 0),
-        "valid_until": certification_valid_until(cert),
+        "cert": cert, "attempt": cert.attempt, "items": items, "band": record.band,
+        "valid_until": record.valid_until, "pending": record.pending,
     })
 
 
 @login_required
 def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
     cert = selectors.access_certification_by_id(user=request.user, cert_id=cert_id)
-    valid_until = certification_valid_until(cert)
-    if valid_until is None:
+    record = selectors.certification_record(cert=cert)
+    if record.valid_until is None:  # not passed, not finished, or pending review
         raise Http404
     return render(request, "trainer/certificate.html", {
-        "cert": cert, "valid_until": valid_until, "band": band_for(cert.attempt.total or 0),
+        "cert": cert, "valid_until": record.valid_until, "band": record.band,
         "verify_url": request.build_absolute_uri(f"/verify/{cert.verification_code}/"),
     })
 
@@ -382,7 +390,7 @@ def certificate(request: HttpRequest, cert_id: int) -> HttpResponse:
 def verify_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: confirms a certificate by its code and shows only what the certificate itself says."""
     cert = selectors.certification_by_code(code=code)
-    valid_until = certification_valid_until(cert) if cert else None
+    valid_until = selectors.certification_record(cert=cert).valid_until if cert else None
     return render(request, "trainer/verify.html", {
         "cert": cert if valid_until else None, "valid_until": valid_until,
         "is_current": bool(valid_until and valid_until >= clock.today()), "code": code[:24],

@@ -6,6 +6,8 @@ the answer's final score, its attempt's total and anything computed from them fo
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from courses import clock
 from courses.text import without_nul
 
+from .. import grading
 from ..models import Answer, Review, ReviewResponse
 from .reviews import review_submit
 
@@ -83,11 +86,12 @@ def review_dispute(*, review_id: int, trainee, reason: str, assigned_to=None) ->
 @transaction.atomic
 def review_dispute_resolve(*, dispute_id: int, resolver, resolution: str, points: dict[str, float],
                            criterion_comments: dict[str, str] | None = None,
-                           reviewer_may_resolve: bool = False) -> ReviewResponse:
+                           reviewer_may_resolve: bool = False, cleared_caps: Iterable[str] | None = None) -> ReviewResponse:
     """Uphold the disputed review or change its points, with a resolution comment (required).
 
-    Points equal to the disputed review's uphold it (no new review); any difference is a new review
-    by the resolver, through review_submit, so every total that depends on the answer follows. The
+    Points and cleared caps (None: the disputed review's) equal to the disputed review's uphold it (no
+    new review); any difference is a new review by the resolver, through review_submit, so its total
+    follows the same credit rule and every total that depends on the answer follows. The
     reviewer themself may resolve only when the caller says nobody else can (`reviewer_may_resolve`).
     Whether `resolver` may resolve disputes of this trainee at all is the caller's check.
     """
@@ -102,12 +106,16 @@ def review_dispute_resolve(*, dispute_id: int, resolver, resolution: str, points
     if review.reviewer_id == resolver.pk and not reviewer_may_resolve:
         raise PermissionDenied  # a second pair of eyes when the team has one
     current = {c["key"]: c["final_earned"] for c in review.criteria}
-    answer = Answer.objects.only("pk").get(pk=review.answer_id)
-    changed = any(key in current and float(value) != float(current[key]) for key, value in points.items())
+    answer = Answer.objects.only("pk", "auto_result").get(pk=review.answer_id)
+    was_cleared = {c["code"] for c in review.cleared_caps}
+    caps = {c["code"] for c in grading.capping_reasons(answer.auto_result)}
+    cleared = was_cleared if cleared_caps is None else set(cleared_caps) & caps
+    changed = cleared != was_cleared or any(
+        key in current and float(value) != float(current[key]) for key, value in points.items())
     if changed:
         outcome = review_submit(
             answer_id=answer.pk, reviewer=resolver, points={**current, **points}, comment=resolution, passages=[],
-            seen_review_id=None, force=True, criterion_comments=criterion_comments)
+            seen_review_id=None, force=True, criterion_comments=criterion_comments, cleared_caps=cleared)
         dispute.resolution_review = outcome.review
         dispute.outcome = ReviewResponse.Outcome.CHANGED
     else:

@@ -1,6 +1,7 @@
 """Writes for reviews: the review lock and a supervisor's review."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ from django.db.models import Q
 from courses import clock
 from courses.text import without_nul
 
+from .. import grading
 from ..models import Answer, Review, ReviewComment, ReviewLock
 from .attempts import attempt_refresh_total
 
@@ -80,10 +82,13 @@ class ReviewOutcome:
 @transaction.atomic
 def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment: str,
                   passages: list[PassageComment], seen_review_id: int | None, force: bool = False,
-                  submit_token: str = "", criterion_comments: dict[str, str] | None = None) -> ReviewOutcome:
+                  submit_token: str = "", criterion_comments: dict[str, str] | None = None,
+                  cleared_caps: Iterable[str] = ()) -> ReviewOutcome:
     """Record a review: per-criterion points (missing ones keep the automatic value), comments.
 
-    The supervisor's total becomes the answer's final score; the automatic result stays as it was.
+    The total of the final points, by the engine's credit rule (grading.reviewed_total), becomes the
+    answer's final score; the automatic result stays as it was. `cleared_caps` are the codes of the
+    capping reasons the supervisor found do not apply: the cap they set is lifted.
     If another review landed after `seen_review_id`, raise ReviewConflict unless `force` — the
     caller re-shows the form with everything typed, so a review is never lost to a conflict.
     `submit_token` comes from the form: the same form sent again (force=1 twice, a double click)
@@ -106,13 +111,17 @@ def review_submit(*, answer_id: int, reviewer, points: dict[str, float], comment
         rows.append({"key": key, "label": criterion["label"], "kind": criterion["kind"], "max": criterion["max"],
                      "auto_earned": criterion["earned"], "final_earned": value,
                      "comment": without_nul(criterion_comments.get(key, "")).strip()[:1000]})
-    total_max = sum(r["max"] for r in rows) or 1
-    final_total = round(100 * sum(r["final_earned"] for r in rows) / total_max)
+    cleared_codes = set(cleared_caps)
+    cleared = [r for r in grading.capping_reasons(answer.auto_result) if r["code"] in cleared_codes]
+    final_total, capped = grading.reviewed_total(
+        auto_result=answer.auto_result, auto_total=answer.auto_total, criteria=rows,
+        cleared_caps=[r["code"] for r in cleared], pass_mark=grading.rubric_pass_mark(answer))
     now = clock.now()
     review = Review.objects.create(
         answer=answer, reviewer=reviewer, created_at=now, comment=without_nul(comment)[:4000],
         criteria=rows, auto_total=answer.auto_total or 0, final_total=final_total,
-        final_passed=final_total >= answer.attempt.pass_mark, rubric=answer.rubric, submit_token=submit_token[:64],
+        final_passed=not capped and final_total >= answer.attempt.pass_mark, rubric=answer.rubric,
+        submit_token=submit_token[:64], cleared_caps=cleared,
     )
     reply = answer.reply_text
     ReviewComment.objects.bulk_create([

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
+from quizzes import grading
 from quizzes.models import Answer, ReviewResponse
+from quizzes.scoring.credit import total_from_points
 from tests.browser.conftest import login
 from trainer.models import Role, Team, User
 
@@ -25,7 +27,10 @@ def test_review_dispute_and_resolution(page, demo, browser, live_server):
               .order_by("-auto_total").first())
     criterion = next(c for c in answer.auto_result["criteria"] if c.get("met") and c["earned"] > 0)
     criteria = answer.auto_result["criteria"]
-    expected_total = round(100 * (sum(c["earned"] for c in criteria) - criterion["earned"]) / sum(c["max"] for c in criteria))
+    # The engine's credit rule over the points with this criterion at 0 (the page shows the server's rule).
+    expected_total = total_from_points([(0 if c["key"] == criterion["key"] else c["earned"], c["max"]) for c in criteria],
+                                       pass_mark=answer.rubric.snapshot["pass_mark"],
+                                       capped=bool(grading.capping_reasons(answer.auto_result)))
 
     # The supervisor, keyboard only: start, override, see the running total, quote a passage, submit.
     login(page, "zhuguan", "zhuguan-demo-2026")
@@ -102,3 +107,34 @@ def test_review_dispute_and_resolution(page, demo, browser, live_server):
            ).not_to_contain_text("未达到")
     for context_page in (trainee, other):
         context_page.context.close()
+
+
+def test_the_running_total_keeps_a_cap_until_it_is_ticked_as_not_applying(page, demo):
+    """A capped reply (the model reply with a rude tail): full points still show the cap; ticking the
+    cap shows the uncapped total, which is what the review then records."""
+    from quizzes.models import Scenario
+    from quizzes.services import ReplyInput, practice_answer_submit
+
+    trainee = User.objects.get(username="xinren3")
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    answer = practice_answer_submit(user=trainee, scenario=scenario,
+                                    data=ReplyInput(reply_text=scenario.model_answer + "爱买不买。"))
+    caps = grading.capping_reasons(answer.auto_result)
+    assert caps and answer.auto_total < answer.pass_mark
+    login(page, "zhuguan", "zhuguan-demo-2026")
+    page.goto(f"/reviews/{answer.pk}/")
+    page.click('[data-testid="start-review"]')
+    expect(page.locator('[data-testid="lock-mine"]')).to_be_visible()
+    running = page.locator('[data-testid="running-total"]')
+    expect(running).to_have_text(str(answer.auto_total))  # untouched: the automatic total
+    for c in answer.auto_result["criteria"]:
+        page.fill(f"input[name=points_{c['key']}]", str(c["max"]))
+    capped = min(35, answer.rubric.snapshot["pass_mark"] - 1)
+    expect(running).to_have_text(str(max(capped, answer.auto_total)))
+    for cap in caps:
+        page.check(f"input[name=clear_cap_{cap['code']}]")
+    expect(running).to_have_text("100")
+    page.click('[data-testid="submit-review"]')
+    page.wait_for_url(lambda url: f"/reviews/{answer.pk}/" not in url)
+    answer.refresh_from_db()
+    assert answer.final_total == 100

@@ -77,6 +77,17 @@ def test_trainee_takes_a_timed_certification_exam(page, demo):
     page.wait_for_url("**/certification/**")
     cert.attempt.refresh_from_db()
     assert cert.attempt.passed
+    # Its replies wait for a supervisor: a provisional total, no band or certificate yet.
+    expect(page.locator('[data-testid="cert-pending"]')).to_contain_text("待主管审阅")
+    expect(page.locator('[data-testid="certificate-link"]')).to_have_count(0)
+    from trainer.models import User
+    from trainer.services import review_submit_and_notify
+
+    supervisor = User.objects.get(username="zhuguan")
+    for answer in cert.attempt.answers.filter(scenario__isnull=False).select_related("scenario"):
+        review_submit_and_notify(answer=answer, reviewer=supervisor, points={}, comment="", passages=[],
+                                 seen_review_id=None)
+    page.reload()
     assert "绩效档位" in page.locator('[data-testid="cert-band"]').inner_text()
     page.click('[data-testid="certificate-link"]')
     code = page.locator('[data-testid="verification-code"]').inner_text()

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from courses import clock
 from courses.models import Module
-from quizzes import services
+from quizzes import grading, services
 from tests.factories import attempt_inputs, practice_post
 from quizzes.models import Answer, Attempt, Question, RubricVersion, Scenario, ScoreRecord
 
@@ -333,8 +333,9 @@ def test_rescore_changes_only_the_scored_fields_and_keeps_a_supervisors_final_sc
     plain = services.practice_answer_submit(user=people.teammate, scenario=scenario,
                                             data=services.ReplyInput(reply_text=scenario.model_answer))
     full = {c["key"]: c["max"] for c in reviewed.auto_result["criteria"]}
+    caps = [r["code"] for r in grading.capping_reasons(reviewed.auto_result)]  # else full points stay capped
     services.review_submit(answer_id=reviewed.pk, reviewer=people.supervisor, points=full, comment="",
-                           passages=[], seen_review_id=None)
+                           passages=[], seen_review_id=None, cleared_caps=caps)
     scored = set(services.attempts._RESCORED_FIELDS) | {"rubric_id"}
     before = {row["id"]: row for row in Answer.objects.values()}
     snapshot = json.loads(json.dumps(scenario.rubric.snapshot))

@@ -23,6 +23,13 @@ def test_bands_from_the_material(score, coefficient):
     assert band_for(score).coefficient == coefficient
 
 
+def issue_at_once(team) -> None:
+    """These tests are about bands, validity and certificates on the automatic scores: the team issues
+    without waiting for review (the wait itself: tests/trainer/test_certification_pending.py)."""
+    team.certify_before_review = True
+    team.save(update_fields=["certify_before_review"])
+
+
 def sit(trainee, round_, *, good: bool, rng_seed: int = 1):
     cert = certification_start(trainee=trainee, round_=round_, rng=random.Random(rng_seed))
     quiz_services.attempt_submit(attempt_id=cert.attempt_id, user=trainee, inputs=attempt_inputs(cert.attempt, good=good))
@@ -61,6 +68,7 @@ def test_closed_round_and_other_team_are_refused(open_round, people, exam):
 
 
 def test_pass_gives_band_validity_and_certificate(open_round, people, client_for, exam):
+    issue_at_once(people.team)
     cert = sit(people.trainee, open_round, good=True)
     assert cert.attempt.passed and cert.attempt.total >= 80
     client = client_for(people.trainee)
@@ -89,6 +97,7 @@ def test_public_verification_reveals_only_the_certificate(open_round, people, cl
     # A username no random token can contain by chance ("t1" sometimes turned up inside the CSRF token).
     people.trainee.username = "hidden-login-name"
     people.trainee.save()
+    issue_at_once(people.team)
     cert = sit(people.trainee, open_round, good=True)
     response = client.get(reverse("trainer:verify_certificate", args=[cert.verification_code]))
     body = response.content.decode()
@@ -132,6 +141,7 @@ def test_late_page_post_is_scored_from_saved_drafts(open_round, people, client_f
 
 
 def test_two_rounds_below_65_flag_the_trainee_and_expiry_is_listed(exam, people, monkeypatch, client_for):
+    issue_at_once(people.team)
     today = clock.today()
     rounds = [CertificationRound.objects.create(exam=exam, team=people.team, title=f"第{i}轮",
                                                 opens_on=today - timedelta(days=100 - 40 * i),

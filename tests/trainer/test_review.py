@@ -1,6 +1,7 @@
 """Supervisor review: queue order, overrides per criterion, comments, locks, conflicts, notifications."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from courses import clock
+from quizzes import grading
 from quizzes import selectors as quiz_selectors
+from quizzes.scoring.credit import total_from_points
 from quizzes.models import Answer, Review, Scenario
 from tests.factories import user_create
 from tests.trainer.conftest import submit_reply
@@ -70,9 +73,11 @@ def test_override_one_criterion_becomes_the_final_score(answers, people, client_
     assert response.status_code == 302
     answer.refresh_from_db()
     review = Review.objects.get()
-    total_max = sum(c["max"] for c in answer.auto_result["criteria"])
-    expected = round(100 * (sum(c["earned"] for c in answer.auto_result["criteria"]) - criterion["earned"]
-                            + criterion["max"]) / total_max)
+    # The engine's credit rule over the final points; "不行" is capped, and the cap stands (not cleared).
+    assert grading.capping_reasons(answer.auto_result)
+    expected = total_from_points([(criterion["max"] if c["key"] == criterion["key"] else c["earned"], c["max"])
+                                  for c in answer.auto_result["criteria"]],
+                                 pass_mark=answer.rubric.snapshot["pass_mark"], capped=True)
     assert answer.final_total == review.final_total == expected
     assert answer.auto_total == review.auto_total  # the automatic result stays visible
     assert [c["key"] for c in review.changed_criteria] == [criterion["key"]]
@@ -208,9 +213,10 @@ def test_review_updates_quiz_attempt_total(answers, people):
     from trainer.services import review_submit_and_notify
 
     answer = answers["flagged"]
+    caps = [r["code"] for r in grading.capping_reasons(answer.auto_result)]  # full points count once the caps go
     review_submit_and_notify(answer=answer, reviewer=people.supervisor,
                              points={c["key"]: c["max"] for c in answer.auto_result["criteria"]}, comment="",
-                             passages=[], seen_review_id=None)
+                             passages=[], seen_review_id=None, cleared_caps=caps)
     answer.attempt.refresh_from_db()
     assert answer.attempt.total == 100 and answer.attempt.passed
 
@@ -260,6 +266,25 @@ def test_agreement_counts_overrides_and_lists_them(answers, people, client_for):
     assert quiz_selectors.agreement_report(user=people.other_supervisor)["reviewed"] == 0
     empty = client_for(people.other_supervisor).get(reverse("trainer:agreement")).content.decode()
     assert "主管还没有改动过自动评分。" in empty and "暂无审阅数据。" in empty
+
+
+def test_agreement_counts_an_untouched_review_as_agreement(answers, people):
+    """Untouched reviews of a plain and a capped reply agree with the engine; so does one stored before
+    totals followed the credit rule (its final total the plain share of unchanged points)."""
+    from trainer.services import review_submit_and_notify
+
+    for answer in (answers["good"], answers["flagged"], answers["near"]):
+        review_submit_and_notify(answer=answer, reviewer=people.supervisor, points={}, comment="",
+                                 passages=[], seen_review_id=None)
+    assert all(r.final_total == r.auto_total for r in Review.objects.all())
+    old = Review.objects.get(answer=answers["near"])
+    criteria = old.criteria
+    plain_share = round(100 * sum(c["final_earned"] for c in criteria) / sum(c["max"] for c in criteria))
+    assert plain_share != old.auto_total
+    Review.objects.filter(pk=old.pk).update(final_total=plain_share)  # as the old arithmetic stored it
+    report = quiz_selectors.agreement_report(user=people.supervisor)
+    assert report["reviewed"] == report["exact"] == 3 and report["criteria_changed"] == 0
+    assert all(r.exact == r.reviewed for r in report["rubrics"])
 
 
 def test_supervisor_home_counts_the_queue_and_shows_its_head(answers, people, client_for):
@@ -314,3 +339,31 @@ def test_queue_pages_keep_the_database_order_across_ties(answers, people):
             seen += [row.pk for row in pages.page(number)]
         assert seen == expected, size
     assert len(expected) > 15 and len({a.submitted_at for a in Answer.objects.filter(pk__in=expected)}) < len(expected)
+
+
+def test_the_form_offers_each_cap_to_clear_and_a_ticked_one_is_lifted(answers, people, client_for):
+    answer = answers["flagged"]
+    caps = grading.capping_reasons(answer.auto_result)
+    assert caps
+    client = client_for(people.supervisor)
+    body = client.get(reverse("trainer:review_answer", args=[answer.pk])).content.decode()
+    assert body.count('data-testid="cap"') == len(caps) and "这条扣分上限不成立" in body
+    for cap in caps:  # not cleared unless ticked
+        assert f'name="clear_cap_{cap["code"]}"' in body
+        assert re.search(rf'<input[^>]*name="clear_cap_{cap["code"]}"[^>]*checked', body) is None
+    assert f'data-auto-total="{answer.auto_total}"' in body and 'data-pass-mark="' in body
+    full = {c["key"]: c["max"] for c in answer.auto_result["criteria"]}
+    kept = client.post(reverse("trainer:review_answer", args=[answer.pk]), review_data(answer, **full))
+    assert kept.status_code == 302
+    answer.refresh_from_db()
+    assert answer.final_total < answer.pass_mark and not answer.final_passed  # the caps stand
+    data = {**review_data(answer, **full), **{f"clear_cap_{cap['code']}": "on" for cap in caps}}
+    data["force"] = "1"
+    assert client.post(reverse("trainer:review_answer", args=[answer.pk]), data).status_code == 302
+    answer.refresh_from_db()
+    assert answer.final_total == 100 and answer.final_passed
+    latest = answer.reviews.order_by("-created_at", "-id").first()
+    assert [c["code"] for c in latest.cleared_caps] == [cap["code"] for cap in caps]
+    again = client.get(reverse("trainer:review_answer", args=[answer.pk])).content.decode()
+    for cap in caps:  # a second review starts from the current one: the caps it cleared stay ticked
+        assert re.search(rf'<input[^>]*name="clear_cap_{cap["code"]}"[^>]*checked', again)

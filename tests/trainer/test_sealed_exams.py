@@ -194,6 +194,9 @@ def test_the_periodic_command_closes_exams_nobody_reads(open_round, people, monk
 
 
 def test_two_unsubmitted_rounds_count_for_the_below_65_rule_and_bands(exam, people, monkeypatch, client_for):
+    # Issued on the automatic scores, not held for review (the wait: tests/trainer/test_certification_pending.py).
+    people.team.certify_before_review = True
+    people.team.save(update_fields=["certify_before_review"])
     today = clock.today()
     rounds = [CertificationRound.objects.create(exam=exam, team=people.team, title=f"第{i}轮",
                                                 opens_on=today - timedelta(days=60 - 30 * i),

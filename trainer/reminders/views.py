@@ -36,13 +36,16 @@ def team_settings(request: HttpRequest, team_id: int) -> HttpResponse:
     which = request.POST.get("which", "webhook") if request.method == "POST" else ""
     form = TeamWebhookForm(request.POST if which == "webhook" else None, initial={"webhook_url": team.webhook_url})
     sampling = TeamSamplingForm(request.POST if which == "sampling" else None,
-                                initial={"review_sample_percent": team.review_sample_percent})
+                                initial={"review_sample_percent": team.review_sample_percent,
+                                         "certify_before_review": team.certify_before_review})
     if which == "webhook" and form.is_valid():
         services.team_webhook_update(team=team, webhook_url=form.cleaned_data["webhook_url"])
         messages.success(request, _("“%(team)s”的群机器人已保存。") % {"team": team.name})
         return redirect("trainer:team_settings", team.pk)
     if which == "sampling" and sampling.is_valid():
-        trainer_services.team_review_sampling_update(team=team, percent=sampling.cleaned_data["review_sample_percent"])
+        trainer_services.team_review_sampling_update(
+            team=team, percent=sampling.cleaned_data["review_sample_percent"],
+            certify_before_review=sampling.cleaned_data["certify_before_review"])
         messages.success(request, _("“%(team)s”的抽审规则已保存。") % {"team": team.name})
         return redirect("trainer:team_settings", team.pk)
     return render(request, "trainer/reminders/team_settings.html", {

@@ -2,6 +2,7 @@
 from .certification import *  # noqa: F401,F403
 from .dashboards import *  # noqa: F401,F403
 from .grid import *  # noqa: F401,F403
+from .pending import *  # noqa: F401,F403
 from .people import *  # noqa: F401,F403
 from .progress import *  # noqa: F401,F403
 from .disputes import *  # noqa: F401,F403

@@ -9,24 +9,40 @@ from django.shortcuts import get_object_or_404
 
 from courses import clock
 from quizzes.models import Attempt
+from quizzes.selectors import answers_awaiting_review
 from quizzes.services import attempts_close_expired
 
 from ..certification import EXPIRY_WARNING_DAYS, FLAG_BELOW, FLAG_CONSECUTIVE_ROUNDS, band_for
-from ..models import CertificationAttempt, CertificationRound, User, certification_valid_until_date, certification_valid_until
+from ..models import CertificationAttempt, CertificationRound, User, certification_valid_until, certification_valid_until_date
+from .pending import certification_pending_attempts, every_teams_sampling
 from .people import trainees_visible_to
 from .progress import quiz_and_certification_attempts
 
 @dataclass
 class CertificationRecord:
     cert: CertificationAttempt
-    score: int | None
+    score: int | None  # provisional while pending
     passed: bool | None
-    band: object
-    valid_until: date | None
+    band: object  # None while pending
+    valid_until: date | None  # None while pending, failed or unfinished
+    pending: bool = False
 
     @property
     def is_valid(self) -> bool:
         return self.valid_until is not None and self.valid_until >= clock.today()
+
+
+def _record(cert: CertificationAttempt, *, pending: bool) -> CertificationRecord:
+    total = cert.attempt.total
+    if pending:
+        return CertificationRecord(cert, total, None, None, None, pending=True)
+    return CertificationRecord(cert, total, cert.attempt.passed, band_for(total or 0), certification_valid_until(cert))
+
+
+def certification_record(*, cert: CertificationAttempt) -> CertificationRecord:
+    """One sitting (with attempt and exam loaded) with band and validity, or pending review."""
+    pending = cert.attempt_id in certification_pending_attempts(attempt_ids=[cert.attempt_id])
+    return _record(cert, pending=pending)
 
 
 def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: list[int] | None = None
@@ -38,31 +54,32 @@ def certification_records(*, trainee_ids: list[int] | None = None, cert_ids: lis
         certs = certs.filter(trainee_id__in=trainee_ids)
     if cert_ids is not None:
         certs = certs.filter(pk__in=cert_ids)
-    records = []
-    for cert in certs.select_related("attempt", "exam", "round", "trainee").only(
+    certs = list(certs.select_related("attempt", "exam", "round", "trainee").only(
             "verification_code", "trainee_id", "attempt__total", "attempt__passed", "attempt__submitted_at", "exam__name",
             "exam__validity_days", "round__title", *(f"trainee__{name}" for name in User.NAME_FIELDS)
-    ).order_by("-attempt__submitted_at"):
-        total = cert.attempt.total
-        records.append(CertificationRecord(cert, total, cert.attempt.passed, band_for(total or 0),
-                                           certification_valid_until(cert)))
-    return records
+    ).order_by("-attempt__submitted_at"))
+    pending = certification_pending_attempts(attempt_ids=[c.attempt_id for c in certs]) if certs else set()
+    return [_record(cert, pending=cert.attempt_id in pending) for cert in certs]
 
 
 def _finished_sittings(attempts: list[tuple]) -> list[tuple]:
     """(sitting id, trainee id, round id, total, passed, submitted at, validity days) of the finished
-    certification sittings among quiz_and_certification_attempts() rows, newest first."""
+    certification sittings among quiz_and_certification_attempts() rows that are not pending review,
+    newest first."""
+    finished = [row for row in attempts if row[5] is not None and row[6] != Attempt.Status.IN_PROGRESS]
+    pending = certification_pending_attempts(attempt_ids=[row[4] for row in finished]) if finished else set()
     sittings = [(cert_id, user_id, round_id, total, passed, submitted_at, validity_days)
-                for (user_id, _mode, _module, _exam, _attempt, cert_id, status, total, passed, submitted_at, round_id,
-                     validity_days) in attempts
-                if cert_id is not None and status != Attempt.Status.IN_PROGRESS]
+                for (user_id, _mode, _module, _exam, attempt_id, cert_id, _status, total, passed, submitted_at, round_id,
+                     validity_days) in finished
+                if attempt_id not in pending]
     sittings.sort(key=lambda s: (s[5] is not None, s[5] or 0), reverse=True)
     return sittings
 
 
 def certification_alerts(*, user: User, trainee_ids: list[int] | None = None, attempts: list[tuple] | None = None
                          ) -> dict:
-    """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row.
+    """For a supervisor: certifications expiring within 14 days, and trainees below 65 twice in a row
+    (sittings pending review count for neither until they are reviewed).
 
     Sittings are read as quiz_and_certification_attempts() tuples, or taken from `attempts` when the
     caller has read those already; full records are loaded only for the few the alerts show.
@@ -128,3 +145,31 @@ def certification_overview(*, user: User, teams) -> dict:
     return {"alerts": certification_alerts(user=user, trainee_ids=trainee_ids),
             "rounds": CertificationRound.objects.filter(team__in=teams).select_related("team", "exam")[:50],
             "records": certification_records(trainee_ids=trainee_ids)[:100]}
+
+
+@dataclass
+class SittingAwaitingReview:
+    cert: CertificationAttempt
+    answer_ids: list[int]  # the replies still to review, in the order of the exam
+
+
+def certifications_awaiting_review_for(*, user: User, limit: int = 10) -> list[SittingAwaitingReview]:
+    """Finished sittings of the user's trainees that are pending review (oldest first: they have waited
+    longest), each with the replies still to review."""
+    attempts_close_expired()
+    finished = (CertificationAttempt.objects.filter(trainee__in=trainees_visible_to(user=user))
+                .exclude(attempt__status=Attempt.Status.IN_PROGRESS).values("attempt_id"))
+    pending = certification_pending_attempts(attempt_ids=finished)
+    if not pending:
+        return []
+    certs = list(CertificationAttempt.objects.filter(attempt_id__in=pending)
+                 .select_related("attempt", "exam", "round", "trainee")
+                 .only("trainee_id", "attempt__total", "attempt__submitted_at", "exam__name", "round__title",
+                       *(f"trainee__{name}" for name in User.NAME_FIELDS))
+                 .order_by("attempt__submitted_at", "pk")[:limit])
+    waiting: dict[int, list[int]] = {}
+    for attempt_id, answer_id in (answers_awaiting_review(attempt_ids=[c.attempt_id for c in certs],
+                                                          sampling=every_teams_sampling())
+                                  .order_by("position").values_list("attempt_id", "pk")):
+        waiting.setdefault(attempt_id, []).append(answer_id)
+    return [SittingAwaitingReview(cert, waiting.get(cert.attempt_id, [])) for cert in certs]

@@ -12,7 +12,7 @@ from courses import clock
 from quizzes.models import Answer, Attempt, Review
 
 from ..models import User
-from .certification import certification_alerts, certification_records
+from .certification import certification_alerts, certification_records, certifications_awaiting_review_for
 from .disputes import open_disputes_for
 from .people import trainees_visible_to, trainees_with_paths
 from .progress import TRAINEE_PATH_FIELDS, TRAINEE_PATH_RELATED, progress_for, quiz_and_certification_attempts
@@ -101,6 +101,7 @@ def trainee_dashboard(*, trainee: User) -> dict:
 
 
 DISPUTES_ON_HOME = 10
+CERTIFICATIONS_WAITING_ON_HOME = 10
 
 
 def supervisor_dashboard(*, user: User) -> dict:
@@ -121,6 +122,7 @@ def supervisor_dashboard(*, user: User) -> dict:
         "pending_reviews": pending, "flagged_reviews": flagged,
         "top_queue": top_queue, "alerts": certification_alerts(user=user, attempts=attempts),
         "disputes": list(open_disputes_for(user=user)[:DISPUTES_ON_HOME]),
+        "certifications_waiting": certifications_awaiting_review_for(user=user, limit=CERTIFICATIONS_WAITING_ON_HOME),
     }
 
 

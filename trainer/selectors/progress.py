@@ -11,6 +11,7 @@ from quizzes.services import attempts_close_expired
 
 from .. import progress as rules
 from ..models import PathAssignment, PathStep, User
+from .pending import certification_pending_attempts
 
 # Re-exported: the rules and their types live in trainer.progress (pure, no database).
 NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = rules.NOT_STARTED, rules.IN_PROGRESS, rules.PASSED, rules.FAILED, rules.OVERDUE
@@ -101,8 +102,11 @@ def progress_for(*, trainees: list[User], attempts: list[tuple] | None = None) -
     if ids:
         if attempts is None:
             attempts = quiz_and_certification_attempts(trainee_ids=ids)
+        # A sitting pending review has no result yet: its step is not done until the review.
+        sat = [row[4] for row in attempts if row[5] is not None and row[6] != Attempt.Status.IN_PROGRESS]
+        pending = certification_pending_attempts(attempt_ids=sat) if sat else set()
         for user_id, mode, module_id, exam_id, attempt_id, cert_id, status, total, *_sitting in attempts:
-            finished = status != Attempt.Status.IN_PROGRESS
+            finished = status != Attempt.Status.IN_PROGRESS and attempt_id not in pending
             if mode == Attempt.Mode.MODULE_QUIZ:
                 sittings.setdefault((user_id, _MODULE_QUIZ, module_id), []).append(rules.Sitting(attempt_id, finished, total))
             elif cert_id is not None:

@@ -158,13 +158,16 @@ gen-<n>; run it on an empty or demo database (load content first). Shows progres
                     final = c["max"] if c["earned"] < c["max"] else 0.0
                 criteria.append({"key": c["key"], "label": c["label"], "kind": c["kind"], "max": c["max"],
                                  "auto_earned": c["earned"], "final_earned": final})
-            total = round(100 * sum(c["final_earned"] for c in criteria) / (sum(c["max"] for c in criteria) or 1))
+            total, capped = grading.reviewed_total(
+                auto_result=answer.auto_result, auto_total=answer.auto_total, criteria=criteria, cleared_caps=(),
+                pass_mark=grading.rubric_pass_mark(answer))
+            passed = not capped and total >= answer.attempt.pass_mark
             when = answer.submitted_at + timedelta(hours=rng.randint(1, 48))
             reviews.append(Review(answer=answer, reviewer=supervisors[answer.user.team_id], created_at=when,
                                   comment=rng.choice(["", "语气再亲切一些。", "先道歉再解决问题。", "很好,继续保持。"]),
                                   criteria=criteria, auto_total=answer.auto_total, final_total=total,
-                                  final_passed=total >= answer.attempt.pass_mark, rubric_id=answer.rubric_id))
-            answer.final_total, answer.final_passed, answer.reviewed_at = total, total >= answer.attempt.pass_mark, when
+                                  final_passed=passed, rubric_id=answer.rubric_id))
+            answer.final_total, answer.final_passed, answer.reviewed_at = total, passed, when
             answer.needs_review = False
         Review.objects.bulk_create(reviews, batch_size=1000)
         Answer.objects.bulk_update(answers, ["final_total", "final_passed", "reviewed_at", "needs_review"], batch_size=1000)

@@ -19,22 +19,41 @@
       }).catch(function () { /* the next renewal tries again; submitting retakes a free lock */ });
     }, 120000);
   }
-  // The running total while overriding: the same sum the server makes (quizzes.services.review_submit).
+  // The running total while overriding, by the rule the server totals with (quizzes.grading.reviewed_total:
+  // the engine's credit curve, capped while a capping reason stands unticked). The server's total is final.
   var table = document.querySelector("[data-running-total]");
   if (table) {
     var box = document.querySelector("[data-testid='running-total-box']");
     var out = document.querySelector("[data-testid='running-total']");
-    var totalMax = parseFloat(table.getAttribute("data-total-max")) || 1;
+    var scope = table.closest("form") || document;
+    var number = function (name) { return parseFloat(table.getAttribute(name)); };
+    var autoTotal = number("data-auto-total"), passMark = number("data-pass-mark");
+    var exponent = number("data-credit-exponent"), cappedTotal = number("data-capped-total");
+    var curve = function (earned, weight) {
+      if (weight <= 0 || earned <= 0) { return 0; }
+      return Math.max(0, Math.min(100, Math.floor(100 * Math.pow(Math.min(1, earned / weight), exponent) + 0.5)));
+    };
     var update = function () {
-      var sum = 0, ok = true;
+      var sum = 0, weight = 0, ok = true, same = true, noneLower = true;
       table.querySelectorAll("input[data-points-max]").forEach(function (input) {
         var value = parseFloat(input.value), max = parseFloat(input.getAttribute("data-points-max"));
+        var auto = parseFloat(input.closest("[data-auto-earned]").getAttribute("data-auto-earned"));
         if (isNaN(value) || value < 0 || value > max) { ok = false; return; }
         sum += value;
+        weight += max;
+        same = same && value === auto;
+        noneLower = noneLower && value >= auto;
       });
-      out.textContent = ok ? String(Math.round(100 * sum / totalMax)) : "–";
+      var caps = scope.querySelectorAll("input[data-cap-clear]"), cleared = 0;
+      caps.forEach(function (input) { cleared += input.checked ? 1 : 0; });
+      var total = curve(sum, weight);
+      if (cleared < caps.length) { total = Math.max(0, Math.min(total, cappedTotal, passMark - 1)); }
+      if (!isNaN(autoTotal) && cleared === 0 && same) { total = autoTotal; }
+      else if (!isNaN(autoTotal) && noneLower) { total = Math.max(total, autoTotal); }
+      out.textContent = ok ? String(total) : "–";
     };
-    table.addEventListener("input", update);
+    scope.addEventListener("input", update);
+    scope.addEventListener("change", update);
     box.hidden = false;
     update();
   }
