@@ -13,24 +13,16 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .text import clause_end, clause_start, negation_of, negator_at
+from .wordlists import words_of
 from .words import tagged_spans
 
 # Words between a negator and its verb that the verb search steps over.
-_STEP_OVER = frozenset({
-    "给", "给您", "帮", "帮您", "为您", "替您", "您", "你", "再", "去", "来", "能", "会", "可以", "太", "好", "这么",
-    "直接", "马上", "随便", "这边", "这里", "在", "跟您", "和您", "支持", "允许", "方便", "办法",
-})
+_STEP_OVER = frozenset(words_of("denials", "step_over"))
 # What a shop does for a buyer. The tagger often misses them as verbs (换 tagged as a noun), so they count
 # as verbs by name, and two of them agree when one holds the other (退换 and 换, 换成 and 换).
-SERVICE_VERBS = (
-    "换", "退", "发", "改", "开", "补", "送", "寄", "修", "查", "问", "推荐", "退换", "换货", "退货", "退款", "补发",
-    "发货", "开票", "核实", "联系", "安排", "处理", "提供", "保留", "优惠", "包邮", "赔", "拦截", "召回", "转",
-)
+SERVICE_VERBS = words_of("denials", "service_verbs")
 # Verbs too general to carry a denial (是, 有 …) or that deny nothing the buyer wants.
-_GENERAL_VERBS = frozenset({
-    "是", "有", "会", "能", "要", "用", "在", "说", "让", "给", "帮", "做", "想", "觉得", "知道", "担心", "着急", "影响",
-    "耽误", "浪费", "麻烦", "打扰", "好意思", "客气", "满意", "合适", "需要", "收", "算", "行", "到", "懂", "好说",
-})
+_GENERAL_VERBS = frozenset(words_of("denials", "general_verbs"))
 _BUYER_SUBJECTS = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT_SUBJECTS = ("我", "这边", "店", "咱")
 # Negators that refuse (can't, won't, no way), as opposed to those that state (还没发, 未签收).

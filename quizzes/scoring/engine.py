@@ -27,6 +27,7 @@ from .guards import (
 )
 from .house_rules import compile_rules, house_rules_data
 from .lexicon import Lexicon
+from .wordlists import word_lists_digest
 from .platform_rules import (
     mentioned,
     names_topic,
@@ -76,8 +77,7 @@ from .types import (
 )
 from .words import alternatives, phrase_words, unknown_share
 
-# Bump when a change to the engine can change a score, so stored scores can be told apart.
-ENGINE_VERSION = "3"  # bump whenever the same reply could score differently; it is part of every snapshot
+ENGINE_VERSION = "4"  # bump when the engine's code (not its data files) can score a reply differently
 
 RUDE_CONCEPT = "rude"
 INVITATION_CONCEPT = "invitation"
@@ -132,6 +132,11 @@ def rubric_snapshot(rubric: Rubric, lexicon: Lexicon) -> dict[str, Any]:
     keys.extend(key for key in GLOBAL_CONCEPTS if key in lexicon)
     return {
         "engine_version": ENGINE_VERSION,
+        # The closed word classes every rubric is read with travel in full (the engine compiles them
+        # from here); the module-level word lists are recorded by their digest. Either edited, the
+        # snapshot's hash changes and load_bank makes a new rubric version.
+        "house_rules": house_rules_data(),
+        "word_lists_digest": word_lists_digest(),
         "pass_mark": rubric.pass_mark,
         "facts": list(rubric.facts),
         "criteria": [_criterion_dict(criterion) for criterion in rubric.criteria],

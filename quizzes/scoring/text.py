@@ -12,7 +12,8 @@ are negated, 不满意可以退 and 没绑卡也能付 are not. A negator right 
 what the clause says about the phrase (八折给不了, 赠品这期也不送了, 退款是不可能的). Two negators cancel
 (不会不给您退). Words that hold a negator character but negate nothing (不好意思, 没问题, 别家) are not
 negators, nor are A-not-A questions (能不能, 有没有) and rhetorical forms (这不就是, 不排除, 难道),
-so a negator never hides what an avoid criterion forbids.
+so a negator never hides what an avoid criterion forbids. The lists live in data/word_lists.toml
+([negation]).
 """
 from __future__ import annotations
 
@@ -21,32 +22,22 @@ import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
 
+from .wordlists import longest_first, words_of
+
 # Clause boundaries after normalisation (full-width punctuation has become ASCII by then).
 BOUNDARY_CHARS = ",。!?;、~…:.\n—｡〜"
 GAP_MAX = 6
 
 # Longest first so that 不可以 is read as one negator, not 不 followed by 可以.
-NEGATORS = ("不可以", "不可能", "没有", "无法", "不能", "不会", "不予", "不给", "没法", "不", "没", "别", "未", "无")
+NEGATORS = longest_first(words_of("negation", "negators"))
 # Negators of necessity: after a phrase they free the buyer of something (补发不收运费, 退货不需要您出),
 # they do not deny the phrase.
-NECESSITY_NEGATORS = ("不需要", "不用", "不必", "无需", "不收", "不另收")
+NECESSITY_NEGATORS = longest_first(words_of("negation", "necessity"))
 # Words that hold a negator character but negate nothing that follows them. Rhetorical forms are here
 # too: 这不就是你的问题 asserts the problem is the buyer's.
-NON_NEGATORS = (
-    "不好意思", "不用担心", "不用着急", "不客气", "不要紧", "不仅", "不但", "不管", "不论", "不错", "不少",
-    "不过", "不止", "不只", "不光", "不妨", "不如", "不断", "不停", "不久", "不然", "不定期", "不同", "不限",
-    "不得不", "没关系", "没问题", "没错", "别客气", "别担心", "别着急", "别急", "别家", "别的", "别人", "别处",
-    "别样", "别致", "别墅", "未来", "对不起", "差不多", "了不起", "少不了", "免不了", "说不定", "忍不住",
-    "来不及", "恨不得", "要不然", "特别", "区别", "分别", "告别", "差别", "级别", "类别", "个别", "识别", "性别",
-    "辨别", "鉴别", "埋没", "出没", "无论", "无门槛", "无理由", "无忧", "无损", "毫无疑问", "并无", "无误",
-    "这不就是", "不就是", "不就", "不排除", "难道不", "岂不", "何不", "还不是", "不也是", "不都是",
-    "无语", "不耐烦", "不靠谱", "不至于", "拿不准", "说不准", "吃不准", "拿不定", "不一定", "不确定",
-)
+NON_NEGATORS = words_of("negation", "non_negators")
 # Inside a clause these open a new proposition, which the negator before them does not govern.
-SCOPE_ENDS = (
-    "的话", "也能", "也可以", "也会", "也是", "都能", "都可以", "都会", "可以", "就能", "就可以", "就会", "就",
-    "才", "但", "而是", "只是", "还是", "所以", "因此", "那么", "照样", "一样",
-)
+SCOPE_ENDS = words_of("negation", "scope_ends")
 # After a phrase, a negator says something about the phrase only when little follows it in the clause.
 POST_NEGATION_GAP = 10
 POST_NEGATION_TAIL = 1

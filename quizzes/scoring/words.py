@@ -3,7 +3,7 @@
 A phrase of two or more words also counts when all its words stand in one clause in any order, each
 word or one of its near-synonyms: 可以退 also finds 退是可以退的 and 支持退, 联系快递 also finds
 快递那边我帮您联系. The synonym groups below are the everyday service vocabulary (a word and the words
-agents use for it), not any one rubric's phrases.
+agents use for it, in data/word_lists.toml [synonyms]), not any one rubric's phrases.
 
 rjieba (the Rust jieba-rs behind a small binding) is the segmenter: the same dictionary and tags as
 jieba, about twenty times faster, which keeps a reply's segmentation well inside the scorer's budget.
@@ -15,45 +15,15 @@ from functools import lru_cache
 
 import rjieba  # a text library the engine may use (see tests/trainer/test_foundation.py)
 
+from .wordlists import word_lists, words_of
+
 # Each group: words an agent uses for one thing. Single characters are kept only where they are the word
 # itself (退, 换) and never added as synonyms of a longer word: 出 would be found inside 出现.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("可以", "能", "能够", "支持", "允许", "没问题"),
-    ("我们", "我", "咱们", "店里", "本店", "我们家", "我这边", "我们这边", "小店", "店铺"),
-    ("马上", "立刻", "立即", "现在就", "这就"),
-    ("联系", "联络", "沟通", "对接", "催"),
-    ("快递", "物流", "快递员", "快递公司", "快递小哥", "驿站"),
-    ("查", "查询", "核实", "查看", "核查", "看一下", "查一下"),
-    ("承担", "负责", "报销", "包"),
-    ("退", "退款", "退货", "退钱", "退还"),
-    ("换", "换货", "调换", "更换", "换新"),
-    ("发", "发货", "寄", "寄出", "发出"),
-    ("补发", "重发", "补寄", "重新发", "再发"),
-    ("告诉", "通知", "告知", "同步", "回复"),
-    ("确认", "核对", "确定"),
-    ("赠品", "礼物", "小礼物", "赠送", "礼品"),
-    ("优惠", "折扣", "优惠券"),
-    ("包裹", "快件", "货"),
-    ("问题", "情况"),
-    ("担心", "顾虑", "怕", "纠结"),
-    ("推荐", "建议"),
-    ("抱歉", "不好意思", "对不起"),
-    ("谢谢", "感谢", "多谢"),
-    ("放心", "安心"),
-    ("尺码", "码数", "尺寸", "码"),
-    ("颜色", "色"),
-    ("现货", "有货"),
-    ("订单", "单子"),
-    ("如果", "假如", "要是", "万一", "假设", "如果说"),
-    ("厂家", "工厂", "厂商", "供应商"),
-    ("告诉您", "跟您说", "和您说", "提醒您"),
-    ("今天", "今日", "当天"),
-    ("去掉", "改掉", "免掉", "减掉", "免除", "取消"),
-)
+SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = tuple(tuple(group) for group in word_lists()["synonyms"]["groups"])
 # Single characters safe as synonyms: they rarely stand inside an unrelated word.
-SAFE_SINGLE = frozenset({"能", "我", "怕"})
+SAFE_SINGLE = frozenset(words_of("synonyms", "safe_single"))
 # Words that carry no content of their own in a phrase: a phrase's word form leaves them out.
-FILLER_WORDS = frozenset({"的", "了", "哦", "呢", "吧", "啊", "呀", "啦", "嘛", "哈", "亲", "一下", "哟", "喔"})
+FILLER_WORDS = frozenset(words_of("synonyms", "filler"))
 _GROUP_OF: dict[str, tuple[str, ...]] = {}
 for _group in SYNONYM_GROUPS:
     for _word in _group:
