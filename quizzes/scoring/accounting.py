@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from .denials import SERVICE_VERBS
 from .house_rules import HouseRules
 
 # Clause boundaries for accounting: the engine's, less the enumeration comma (a list is one clause).
@@ -155,12 +156,22 @@ def case_pairs(text: str) -> frozenset[str]:
     return frozenset(p for p in pairs(text) if not all(ch in FUNCTION_CHARS for ch in p))
 
 
+# The agent doing something for the buyer: a service verb with the buyer as its object (补偿您, 回复您, 退您).
+_ACTS_FOR_BUYER = re.compile(
+    "(?:" + "|".join(sorted({*SERVICE_VERBS, "回复", "补偿", "赔", "通知", "提醒", "告诉", "答复", "安排", "耽误", "打扰"},
+                            key=len, reverse=True)) + ")(?:给)?(?:您|你)")
+# What the buyer is asked to do about the case (您自己查了再决定, 您先核对一下): an instruction, not a remark.
+_INSTRUCTS = re.compile("查|看一下|看看|核对|确认|决定|选|拍|付款|下单|申请|填|寄|量|试|联系|点|打开|找")
+
+
 def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozenset[str], rules: HouseRules) -> bool:
     """A clause to or about the buyer that holds nothing of the case: not a question, an offer, a kindness or
     a spared errand. It is about the person (换别家早就不搭理您了, 别动不动就拿差评吓唬人), and courtesy never is."""
     if not (addresses or _IMPERATIVE.match(clause)) or asks or _CHOICE.search(clause) or _CONDITION.search(clause):
         return False
-    if kind(clause, rules) or rules.offers.search(clause) or _NECESSITY.search(clause):
+    if kind(clause, rules) or rules.offers.search(clause) or _NECESSITY.search(clause) or _ACTS_FOR_BUYER.search(clause):
+        return False
+    if addresses and _INSTRUCTS.search(clause) and not _IMPERATIVE.match(clause):
         return False
     if _AGENT_DENIES.search(clause):
         return False  # 我也不跟您打马虎眼: the agent disowns a bad act, which is candour

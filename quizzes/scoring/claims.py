@@ -76,7 +76,23 @@ def _words(text: str) -> list[str]:
 
 
 def _claim_words(words: list[str]) -> tuple[str, ...]:
+    # 发了 is 发: an aspect particle the segmenter kept on the verb says nothing of what is denied.
+    words = [w[:-1] if len(w) > 1 and w[-1] in "了的哦呢啦吧" else w for w in words]
     return tuple(w for w in words if w not in _LIGHT and not _NEGATED_WORD.fullmatch(w) and not w.isdigit())
+
+
+# States a plain 不 describes (不合适 is how the goods fit, not a refusal): adjectives and these verbs.
+_STATE_VERBS = frozenset({"合适", "满意", "喜欢", "舒服", "确定", "清楚", "知道", "习惯", "放心", "着急", "耐脏", "透气"})
+
+
+def _describes(following: str) -> bool:
+    tagged = [(w, pos) for w, pos in tag(following[:8]) if w.strip()]
+    if not tagged:
+        return False
+    word, pos = tagged[0]
+    if word == "好":
+        return False  # 不好给建议: "cannot well", a soft refusal
+    return pos.startswith("a") or word in _STATE_VERBS
 
 
 def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
@@ -93,6 +109,8 @@ def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
         word, end = found
         if word in NECESSITY_NEGATORS:
             return None
+        if word in ("不", "没") and _describes(clause[end:]):
+            continue  # 不合适, 不满意, 没问题: a state described, not a thing refused
         return index, end
     return None
 
