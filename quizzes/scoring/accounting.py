@@ -137,12 +137,15 @@ def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bo
     if asks:
         return False  # 您还在犹豫哪方面呢: a question about the case (reproaching ones are the guards' business)
     plain = _CHOICE.sub("", clause)
+    if _AGENT_SUBJECT.match(plain):
+        return False  # 我不敢这么说, 我在您面前就不卖弄了: the agent speaks of itself
     return bool(rules.degree.search(plain) and about_buyer and not kind(plain, rules))
 
 
 # A clause that starts by telling the buyer what to do or not to do (别…, 下回…, 先把…): it addresses them.
 _AGENT_DENIES = re.compile("(?:我|我们|咱们)(?:也|都|可|绝)?(?:不|没|不会|不想|不敢)")
 _ASSERTING = ("了", "吧", "啊", "嘛")
+_AGENT_SUBJECT = re.compile("(?:我|我们|咱们|这边|小店|本店)")
 _CONDITION = re.compile("如果|要是|万一|假如|的话|等.{1,8}了")
 # Below this share of its character pairs from the case, a clause to the buyer is about the person.
 ABOUT_PERSON_SHARE = 0.15
@@ -173,8 +176,8 @@ def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozense
         return False
     if addresses and _INSTRUCTS.search(clause) and not _IMPERATIVE.match(clause):
         return False
-    if _AGENT_DENIES.search(clause):
-        return False  # 我也不跟您打马虎眼: the agent disowns a bad act, which is candour
+    if _AGENT_DENIES.search(clause) or _AGENT_SUBJECT.match(clause):
+        return False  # 我也不跟您打马虎眼, 我在您面前就不卖弄了: the agent speaks of itself
     own = pairs(clause)
     return not own or len(own & case) < ABOUT_PERSON_SHARE * len(own)
 

@@ -161,6 +161,8 @@ def scenario_claims(source: str) -> ScenarioClaims:
         clause = source[start:end]
         if _COMPARISON.search(clause):
             continue  # 比抹零还划算: a comparison states neither side
+        for change in _CHANGED_FROM.finditer(clause):
+            denied.append(change.group(1))  # 表面由镀锌改成发黑: 镀锌 is no longer so
         non = _NON.search(clause)
         if non is not None:
             # 非质量问题换货 denies 质量问题, not the exchange: the class after 非 is denied, the rest stands.
@@ -196,6 +198,7 @@ def _covered(denied: str, clause: str) -> bool:
 
 
 _NON = re.compile("非(?!常)([\u4e00-\u9fff]{2,6}?(?:问题|原因))|非(?!常)([\u4e00-\u9fff]{2,4})")
+_CHANGED_FROM = re.compile("(?:由|从)([\u4e00-\u9fffA-Za-z0-9]{1,6})(?:改成|变成|换成|改为|变为|换为)")
 _COMPARISON = re.compile("比.{1,8}(?:还|更)")
 # After a negation, a consequence (就, 才, 可以, 也能): the negation was a condition (不合适可以换).
 _CONSEQUENCE = re.compile("就|才|也能|也可以|都可以|可以|照样|的话")
@@ -275,7 +278,7 @@ def affirmed_denials(
     found = []
     for start, end in clause_spans(text) if spans is None else spans:
         clause = text[start:end]
-        if _ANY_NEGATOR.search(clause) or _NOT_A_STATEMENT.search(clause) or _PROHIBITED.search(clause) or (
+        if _refuses(clause) or _NOT_A_STATEMENT.search(clause) or _PROHIBITED.search(clause) or (
                 text.startswith("?", end)):
             continue  # 改成办公用品就属于违规开票: naming it to forbid it
         words = tuple(w for w in exclusive if w in clause)

@@ -27,6 +27,7 @@ RULE_OFF_PLATFORM = "off_platform"
 RULE_REVIEW_BRIBE = "review_for_benefit"
 RULE_OTHER_BUYER = "other_buyer_data"
 
+REVIEW_CHANGE_REACH = 4  # characters around a review noun where its change stands
 _LONG_NUMBER = re.compile(r"(?<![0-9a-z])[0-9]{6,}(?![0-9a-z])")
 _HANDLE = re.compile(r"(?<![a-z0-9_])(?=[a-z0-9_]*[a-z])[a-z][a-z0-9_]{4,}(?![a-z0-9_])")
 # An identifier with letters and digits both (ZT73025591884, SF1234567890): a tracking or order number.
@@ -100,11 +101,15 @@ def rule_breaks(
             found.append(RuleBreak(RULE_OTHER_BUYER, start, end))
     # Review bribery is a sentence's business: 加微信领红包,记得把差评改一下 spans two clauses.
     for match in rules.review_nouns.finditer(text):
+        # The change is the review's (改一下差评, 给个好评, 追加评价), not any change nearby (改用加厚包装).
+        near = text[max(0, match.start() - REVIEW_CHANGE_REACH):match.end() + REVIEW_CHANGE_REACH]
+        if rules.review_changes.search(near) is None and not rules.review_changes.search(match.group()):
+            continue
         low, high = _sentence(text, match.start(), match.end())
         if high < len(text):
             high = _sentence(text, high + 1, high + 1)[1]  # the offer may follow in the next sentence
         sentence = text[low:high]
-        if rules.review_changes.search(sentence) and rules.review_benefits.search(sentence) and not _TAKEN_BACK.search(sentence):
+        if rules.review_benefits.search(sentence) and not _TAKEN_BACK.search(sentence):
             found.append(RuleBreak(RULE_REVIEW_BRIBE, low, high))
             break
     return found
