@@ -201,6 +201,7 @@ class FactSheet(NamedTuple):
     couriers: frozenset[str]
     derived: dict[str, frozenset[float]] = {}  # values a reply can work out from them (sums, differences …)
     weekdays: tuple[tuple[int, str], ...] = ()  # (weekday, the clause naming it)
+    freight: tuple[tuple[str, str, str], ...] = ()  # (condition, leg, payer) the scenario states
     addresses: frozenset[str] = frozenset()
 
 
@@ -235,9 +236,64 @@ def fact_sheet(source: str) -> FactSheet:
             totals[kind] = frozenset(more | two)
     derived.update({f"total:{kind}": values for kind, values in totals.items()})
     return FactSheet(
-        {kind: frozenset(numbers) for kind, numbers in values.items()}, frozenset(_COURIER.findall(source)),
-        derived, tuple(weekdays(source)), frozenset(address_numbers(source)),
+        values={kind: frozenset(numbers) for kind, numbers in values.items()},
+        couriers=frozenset(_COURIER.findall(source)), derived=derived, weekdays=tuple(weekdays(source)),
+        addresses=frozenset(address_numbers(source)),
+        freight=tuple(sorted({(c, leg, payer) for c, leg, payer, _, _ in freight_statements(source)})),
     )
+
+
+_FREIGHT = re.compile(r"运费(?!险)")
+_LEG_BOTH = re.compile(r"来回|往返|双向|两边|来去")
+_LEG_RETURN = re.compile(r"寄回|退回|寄过来|寄来|退货|退的|寄还|返回")
+_LEG_OUT = re.compile(r"寄出|发出|寄给您|发给您|寄过去|补发|新鞋|新衣|新的|换新|重新发|再发|寄新")
+# Who pays: the shop (我们出, 店铺承担, 由我们包, 您先垫付 and we refund it) or the buyer (您出, 买家承担, 自理).
+_PAYER_SHOP = re.compile(r"我们|店铺|店里|商家|卖家|本店|我来|我帮您出|我出|由店|垫付|报销|补给您|退给您|我们包|包邮|免运费|不用您")
+_PAYER_BUYER = re.compile(r"您出|你出|您承担|你承担|您这边|您自己|买家|自理|自付|需要您|您来出|您付|您补")
+_NON_QUALITY = re.compile(r"非质量|不是质量|无理由|不喜欢|不合适|尺码|颜色|不想要|个人原因")
+_QUALITY = re.compile(r"质量问题|破损|损坏|发错|错发|开胶|瑕疵|坏")
+
+
+def freight_statements(text: str) -> list[tuple[str, str, str, int, int]]:
+    """Who pays which leg of the freight, as a normalised text states it: (condition, leg, payer, start, end).
+
+    The leg is the return (寄回), the new parcel out (寄出, 补发) or both (来回); the condition is a quality
+    fault, a non-quality reason or none said. A clause that names both payers, or none, states nothing.
+    """
+    found = []
+    for match in _FREIGHT.finditer(text):
+        low, high = clause_start(text, match.start()), clause_end(text, match.end())
+        clause = text[low:high]
+        shop, buyer = _PAYER_SHOP.search(clause), _PAYER_BUYER.search(clause)
+        if bool(shop) == bool(buyer):
+            continue
+        sentence = text[_sentence_start(text, low):high]
+        condition = "nonquality" if _NON_QUALITY.search(sentence) else "quality" if _QUALITY.search(sentence) else ""
+        before = text[max(low - 12, 0):match.start()]
+        if _LEG_BOTH.search(before):
+            legs = ("return", "out")
+        elif _LEG_RETURN.search(before):
+            legs = ("return",)
+        elif _LEG_OUT.search(before):
+            legs = ("out",)
+        else:
+            legs = ("return", "out")
+        for leg in legs:
+            found.append((condition, leg, "shop" if shop else "buyer", low, high))
+    return found
+
+
+def _freight_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
+    """Freight said to be paid by the other party than the scenario says, for the same leg and condition."""
+    found = []
+    for condition, leg, payer, start, end in freight_statements(text):
+        same = {p for c, lg, p in sheet.freight if lg == leg and c == condition}
+        if not same and condition == "":
+            # No condition said: the scenario's payer for the leg when it is the same under every condition.
+            same = {p for c, lg, p in sheet.freight if lg == leg}
+        if len(same) == 1 and payer not in same:
+            found.append(FactMismatch("freight", start, end, text[start:end]))
+    return found
 
 
 def weekdays(text: str) -> list[tuple[int, str]]:
@@ -328,6 +384,8 @@ def fact_mismatches(text: str, sheet: FactSheet) -> list[FactMismatch]:
             events = [other for number, other in sheet.weekdays if _same_event(clause, other)]
             if events and not any(number == day for number, other in sheet.weekdays if other in events):
                 found.append(FactMismatch("weekday", match.start(), match.end(), match.group()))
+    if sheet.freight and "运费" in text:
+        found += _freight_mismatches(text, sheet)
     if sheet.addresses:
         for match in _ADDRESS_NUMBER.finditer(text):
             if match.group() not in sheet.addresses:
