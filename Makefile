@@ -12,7 +12,7 @@ PYTHON_FOR_VENV := $(shell for p in python3.12 python3.13 \
 	$$(ls -d $$HOME/.pyenv/versions/3.13*/bin/python 2>/dev/null); do \
 	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info[:2] in ((3,12),(3,13)) else 1)' 2>/dev/null && { echo $$p; break; }; done)
 
-PHONY_EXTRA := eval-scorer bench-pages bench-load fuzz backup test-pg test-sqlite
+PHONY_EXTRA := eval-scorer leave-out bench-pages bench-load fuzz backup test-pg test-sqlite
 .PHONY: $(PHONY_EXTRA) serve test test-sqlite test-pg test-fast test-browser setup venv assets migrate content demo messages check-python clean bench backup
 
 serve: setup demo ## set everything up, load content and the demo team, serve on 127.0.0.1:8000
@@ -88,8 +88,11 @@ backup: venv ## a consistent copy of var/trainer.sqlite3 in var/backups/, safe w
 fuzz: venv assets ## the long fuzzing profile (≥ 10,000 generated inputs)
 	HYPOTHESIS_PROFILE=nightly $(PYTEST) tests/trainer/test_fuzz.py
 
-eval-scorer: setup ## the scorer against the supervisors' grades in ../shared/eval/dev.jsonl (issue #11's figures)
+eval-scorer: setup ## the scorer against every graded set of ../shared/eval/ (dev, bank2, blind with blind-scenarios/), a line each
 	$(PY) manage.py evaluate_scorer $(EVAL_ARGS)
+
+leave-out: venv ## tune the engine's thresholds on two of the shared sets, measure the third, each way round
+	$(PY) tools/leave_out.py
 
 bench: setup ## scoring throughput over the whole bank, and rescore of 100,000 stored answers
 	$(PY) bench/score_bank.py

@@ -586,3 +586,23 @@ def parse_bank(
     if collector.errors:
         raise ContentErrors(collector.errors)
     return Bank(concepts=concepts, scenarios=scenarios, questions=questions)
+
+
+def parse_extra_scenarios(
+    folder: Path, *, concepts: dict[str, Concept], module_slugs: set[str], tags: set[str], taken: set[str] = frozenset(),
+) -> list[ScenarioFile]:
+    """Scenario files under `folder` (in module folders, as under scenarios/), validated by the bank's rules
+    against the bank's concepts; raises ContentErrors. `taken` are slugs the bank already uses.
+
+    For scenarios kept outside the bank (an evaluation's blind-written ones): scored beside it, never loaded.
+    """
+    collector = _Collector(root=folder.parent)
+    slugs: dict[str, str] = {slug: "bank" for slug in taken}
+    scenarios = [
+        scenario
+        for path in sorted(folder.rglob("*.toml"))
+        if (scenario := _parse_scenario(path, collector, concepts, module_slugs, tags, slugs)) is not None
+    ]
+    if collector.errors:
+        raise ContentErrors(collector.errors)
+    return scenarios

@@ -10,13 +10,10 @@ from django.core.management import CommandError, call_command
 
 from quizzes.scoring.evaluation import GradedReply, Scored, cohen_kappa, evaluate, grade_of, spearman
 
-DEV_SET = Path(__file__).resolve().parents[2].parent / "shared" / "eval" / "dev.jsonl"
+EVAL_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
 
-# What `make eval-scorer` reached when this was written (issue #11). A change that loses any of them fails.
-PINNED = {"qwk": 0.86, "pass_kappa": 0.88, "spearman": 0.74}
-PINNED_GAMING_PASSED_AT_MOST = 0.0
-PINNED_GAMING_FLAGGED_AT_LEAST = 0.98
-PINNED_GOOD_FLAGGED_AT_MOST = 0.05
+# Issue #26's targets for every set: a change that raises one set and lowers another below these fails.
+TARGETS = {"qwk": 0.85, "pass_kappa": 0.80, "gaming_flagged": 0.90, "good_flagged": 0.10, "qwk_spread": 0.05}
 
 
 @pytest.mark.parametrize(("total", "grade"), [(0, 0), (39, 0), (40, 1), (59, 1), (60, 2), (74, 2), (75, 3), (89, 3),
@@ -78,18 +75,100 @@ def test_a_broken_line_names_its_place(tmp_path):
         call_command("evaluate_scorer", "--set", str(path))
 
 
-@pytest.mark.skipif(not DEV_SET.is_file(), reason=f"the development set is not here ({DEV_SET}): it lives in the "
+@pytest.mark.skipif(not EVAL_DIR.is_dir(), reason=f"the graded sets are not here ({EVAL_DIR}): they live in the "
                     "team's shared folder beside the repository, not in a clone")
-def test_the_scorer_keeps_its_figures_on_the_development_set(bank):
+def test_the_scorer_reaches_its_targets_on_every_shared_set(bank):
+    """Issue #26's targets, on each of the three sets (dev, bank2, blind with its blind-written scenarios)."""
     out = StringIO()
     call_command("evaluate_scorer", "--json", stdout=out)
     figures = json.loads(out.getvalue())
-    assert figures["n"] == 240
-    for name, floor in PINNED.items():
-        assert figures[name] >= floor, (name, figures[name])
-    assert figures["gaming_passed"] <= PINNED_GAMING_PASSED_AT_MOST
-    assert figures["gaming_flagged"] >= PINNED_GAMING_FLAGGED_AT_LEAST
-    assert figures["good_flagged"] <= PINNED_GOOD_FLAGGED_AT_MOST
+    assert set(figures) == {"dev", "bank2", "blind"}
+    assert figures["dev"]["n"] == 240 and figures["bank2"]["n"] == 120 and figures["blind"]["n"] == 112
+    for name, set_figures in figures.items():
+        assert set_figures["qwk"] >= TARGETS["qwk"], (name, set_figures["qwk"])
+        assert set_figures["pass_kappa"] >= TARGETS["pass_kappa"], (name, set_figures["pass_kappa"])
+        assert set_figures["gaming_passed"] == 0, name
+        assert set_figures["gaming_flagged"] >= TARGETS["gaming_flagged"], (name, set_figures["gaming_flagged"])
+        assert set_figures["good_flagged"] <= TARGETS["good_flagged"], (name, set_figures["good_flagged"])
+    qwks = [set_figures["qwk"] for set_figures in figures.values()]
+    assert max(qwks) - min(qwks) <= TARGETS["qwk_spread"]
+
+
+SCENARIO_FILE = """slug = "extra-socks-colour"
+title = "袜子选颜色"
+module = "presales-flow"
+tags = ["customer:hesitant", "situation:recommend"]
+difficulty = 1
+pass_mark = 70
+context = "店铺:暖暖袜铺。商品:羊毛袜三双装 ¥39,灰色和藏青两色都有现货,16点前付款当天发货。"
+model_answer = "亲,灰色和藏青都有现货哦。灰色百搭,藏青耐脏,您平时穿深色多就选藏青。16点前付款今天就发,您看要哪个颜色?"
+
+[[turns]]
+role = "buyer"
+text = "灰色和藏青选哪个好?"
+
+[[criteria]]
+key = "advise"
+kind = "covers"
+label = "给出颜色建议"
+weight = 3
+phrases = ["百搭", "耐脏", "就选"]
+feedback = "说说两个颜色各自的好处,帮买家选。"
+
+[[criteria]]
+key = "ship"
+kind = "covers"
+label = "说明发货时间"
+weight = 2
+phrases = ["当天发", "今天就发"]
+feedback = "告诉买家什么时候付款能当天发。"
+
+[[criteria]]
+key = "stock"
+kind = "covers"
+label = "说明有货"
+weight = 1
+phrases = ["都有现货", "都有货"]
+feedback = "告诉买家两色都有货。"
+
+[[criteria]]
+key = "polite"
+kind = "form"
+label = "礼貌称呼"
+weight = 1
+check = "polite_address"
+feedback = "用“亲”或“您”称呼买家。"
+"""
+
+
+def test_a_set_is_scored_against_extra_scenario_files_beside_the_bank(bank, tmp_path):
+    """--scenarios: a folder of scenario files (as a blind-written set has) is validated and scored, not loaded."""
+    folder = tmp_path / "extra" / "presales-flow"
+    folder.mkdir(parents=True)
+    (folder / "extra-socks-colour.toml").write_text(SCENARIO_FILE, encoding="utf-8")
+    graded = tmp_path / "extra-set.jsonl"
+    graded.write_text("\n".join(json.dumps(row, ensure_ascii=False) for row in [
+        {"id": "s-1", "scenario": "extra-socks-colour", "grade": 4, "kind": "excellent",
+         "reply": "亲,两色都有货~灰色百搭,藏青耐脏,您平时穿深色多就选藏青吧。16点前付款今天就发,要哪个?"},
+        {"id": "s-2", "scenario": "extra-socks-colour", "grade": 0, "kind": "stuffing", "reply": "灰色 藏青 百搭 耐脏 当天发"},
+    ]), encoding="utf-8")
+    out = StringIO()
+    call_command("evaluate_scorer", "--set", str(graded), "--scenarios", str(tmp_path / "extra"), "--json", stdout=out)
+    figures = json.loads(out.getvalue())["extra-set"]
+    assert figures["n"] == 2
+    assert figures["kinds"]["excellent"]["passed"] == 1.0 and figures["kinds"]["stuffing"]["passed"] == 0.0
+
+
+def test_an_extra_scenario_file_with_a_mistake_names_its_place(bank, tmp_path):
+    folder = tmp_path / "extra" / "presales-flow"
+    folder.mkdir(parents=True)
+    (folder / "extra-socks-colour.toml").write_text(SCENARIO_FILE.replace("pass_mark = 70", "pass_mark = 700"),
+                                                     encoding="utf-8")
+    graded = tmp_path / "set.jsonl"
+    graded.write_text(json.dumps({"id": "a", "scenario": "extra-socks-colour", "reply": "r", "grade": 1,
+                                  "kind": "poor"}), encoding="utf-8")
+    with pytest.raises(CommandError, match="extra-socks-colour.toml.*pass_mark"):
+        call_command("evaluate_scorer", "--set", str(graded), "--scenarios", str(tmp_path / "extra"))
 
 
 def test_flagged_passages_are_marked_in_the_reply():
@@ -110,7 +189,7 @@ def test_the_scorer_keeps_its_figures_on_our_own_graded_replies(bank):
     """40 replies written and graded for this suite, to scenarios the development set does not use."""
     out = StringIO()
     call_command("evaluate_scorer", "--set", str(OWN_SET), "--json", stdout=out)
-    figures = json.loads(out.getvalue())
+    figures = json.loads(out.getvalue())["graded_replies"]
     assert figures["n"] == 40
     assert figures["qwk"] >= 0.85 and figures["pass_kappa"] >= 0.9 and figures["spearman"] >= 0.75
     # One gaming reply still passes: a false claim without numbers (同一个型号、保修也一样).
