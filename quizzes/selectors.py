@@ -11,6 +11,7 @@ from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Ma
 from django.db.models.functions import Abs
 from django.shortcuts import get_object_or_404
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
 
 from courses import clock
 from courses.models import Module, Tag
@@ -19,6 +20,9 @@ from . import grading
 from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
 from .scoring.agreement import totals_kappa
+from .scoring.credit import explain_total
+from .scoring.types import CAPPING_REASONS
+from .templatetags.scoring_text import REVIEW_REASON_TEXT
 from .scoring.credit import CAPPED_TOTAL, CREDIT_EXPONENT
 from .services import LockState, attempts_close_expired
 
@@ -243,6 +247,43 @@ class Segment:
         return " ".join(f"passage-note-{n}" for n in self.notes)
 
 
+UNEXPLAINED_LABEL = _("评分无法解释的话:既不对应评分项,也不是情景里的事实或礼貌用语")
+_MARK_RANK = {"": 0, "unexplained": 1, "good": 2, "bad": 3}
+
+
+@dataclass(frozen=True)
+class CapView:
+    message: str
+    quotes: tuple[str, ...]  # the passages of the reply that caused the cap
+
+
+@dataclass(frozen=True)
+class TotalView:
+    """How an answer's automatic total came about, for the result page."""
+
+    earned: float
+    weight: float
+    percent: int  # share of the rubric's points earned, before the curve
+    curved: int
+    caps: tuple[CapView, ...]
+    capped_to: int | None
+    total: int
+
+
+def total_explanation(*, answer: Answer) -> TotalView | None:
+    """The steps from the answer's criterion points to its automatic total (curve, then each cap)."""
+    result = answer.auto_result
+    if not result or not result.get("criteria") or answer.scenario_id is None:
+        return None
+    explained = explain_total(result, pass_mark=answer.attempt.pass_mark, capping=CAPPING_REASONS)
+    reply = answer.reply_text or ""
+    caps = tuple(CapView(str(REVIEW_REASON_TEXT.get(cap.code, cap.message)),
+                         tuple(reply[a:b] for a, b in cap.evidence if 0 <= a < b <= len(reply)))
+                 for cap in explained.caps)
+    return TotalView(earned=explained.earned, weight=explained.weight, percent=round(100 * explained.share),
+                     curved=explained.curved, caps=caps, capped_to=explained.capped_to, total=explained.total)
+
+
 def reply_segments(*, reply: str, result: dict | None, passages=()) -> list[Segment]:
     """The reply cut into plain and highlighted pieces by the evidence spans of each criterion and,
     when given, by the supervisor's passage comments (ReviewComment rows, numbered from 1 in order)."""
@@ -269,14 +310,19 @@ def reply_segments(*, reply: str, result: dict | None, passages=()) -> list[Segm
         for start, end in reason.get("evidence", []):
             if 0 <= start < end <= len(reply):
                 marks.append((start, end, "bad", reason.get("message", "")))
+    # Clauses the scorer could not account for: neither credited, nor the scenario's facts, nor courtesy.
+    for start, end in (result.get("stats") or {}).get("unexplained", []):
+        if 0 <= start < end <= len(reply):
+            marks.append((start, end, "unexplained", str(UNEXPLAINED_LABEL)))
     if not marks and not ends:
         return [Segment(reply)]
-    # Per character: "bad" wins over "good"; labels are joined so a hover shows every criterion.
+    # Per character: "bad" wins over "good", which wins over "unexplained"; labels are joined so a hover
+    # shows every criterion.
     kinds = [""] * len(reply)
     labels: list[list[str]] = [[] for _ in reply]
     for start, end, kind, label in marks:
         for i in range(start, end):
-            if kinds[i] != "bad":
+            if _MARK_RANK[kind] > _MARK_RANK[kinds[i]]:
                 kinds[i] = kind
             if label not in labels[i]:
                 labels[i].append(label)

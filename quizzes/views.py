@@ -75,6 +75,7 @@ def answer_detail(request: HttpRequest, answer_id: int, dispute_form: ReviewDisp
                                              result=answer.auto_result if disclosure.evidence else None),
         "passages": passages,
         "verdicts": selectors.criterion_verdicts(result=answer.auto_result, review=state.latest),
+        "total_view": selectors.total_explanation(answer=answer) if disclosure.criteria else None,
         "timing": selectors.timing_feedback(answer=answer),
         "is_own": answer.user_id == request.user.pk,
         "reviews": state.reviews, "latest_review": state.latest, "can_respond": state.can_respond,

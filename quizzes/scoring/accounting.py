@@ -174,6 +174,8 @@ def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozense
         return False
     if kind(clause, rules) or rules.offers.search(clause) or _NECESSITY.search(clause) or _ACTS_FOR_BUYER.search(clause):
         return False
+    if rules.certainty.search(clause) or rules.arrival_verbs.search(clause):
+        return False  # 明天准能送到您手上: a promise, which the platform rules judge, not a remark on the person
     if addresses and _INSTRUCTS.search(clause) and not _IMPERATIVE.match(clause):
         return False
     if _AGENT_DENIES.search(clause) or _AGENT_SUBJECT.match(clause):

@@ -8,7 +8,8 @@ platform rule, a gaming check) holds the total in the lowest grade band, below t
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 CREDIT_EXPONENT = 0.8
 # A capped total stays in the lowest grade band (supervisors grade such replies 0).
@@ -36,3 +37,40 @@ def total_from_points(points: Iterable[tuple[float, float]], *, pass_mark: int, 
         weight += float(most)
     total = curve_total(earned, weight)
     return capped_total(total, pass_mark) if capped else total
+
+
+class CapLine(NamedTuple):
+    """One cap on a total: its reason and the passages of the reply that caused it (original offsets)."""
+
+    code: str
+    message: str
+    evidence: tuple[tuple[int, int], ...]
+
+
+class TotalExplanation(NamedTuple):
+    """How an automatic total came about: the points, the curve, and each cap as its own line."""
+
+    earned: float
+    weight: float
+    share: float  # earned / weight
+    curved: int  # the total on the credit curve, before any cap
+    caps: tuple[CapLine, ...]
+    capped_to: int | None  # the most a capped reply scores here; None when nothing caps it
+    total: int
+
+
+def explain_total(result: Mapping[str, Any], *, pass_mark: int, capping: Iterable[str]) -> TotalExplanation:
+    """The steps from a stored result's criterion points to its total (ScoreResult.to_dict() form)."""
+    criteria = result.get("criteria") or ()
+    earned = sum(float(c["earned"]) for c in criteria)
+    weight = sum(float(c["max"]) for c in criteria)
+    capping = frozenset(capping)
+    caps = tuple(
+        CapLine(r["code"], r.get("message", ""), tuple((int(a), int(b)) for a, b in r.get("evidence") or ()))
+        for r in result.get("review_reasons") or () if r.get("code") in capping
+    )
+    curved = curve_total(earned, weight)
+    return TotalExplanation(
+        earned=earned, weight=weight, share=earned / weight if weight else 0.0, curved=curved, caps=caps,
+        capped_to=capped_total(100, pass_mark) if caps else None, total=int(result.get("total", 0)),
+    )

@@ -495,7 +495,9 @@ class CompiledRubric:
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
         stats["fact_mismatches"] = len(mismatches)
-        stats["clauses"] = [[a.start, a.end, a.explained_by, sorted(a.acts)] for a in accounts]
+        # The accounting, in the reply's own offsets: what explained each clause, and the clauses nothing did.
+        stats["clauses"] = [[*norm.original_span(a.start, a.end), a.explained_by, sorted(a.acts)] for a in accounts]
+        stats["unexplained"] = [list(norm.original_span(a.start, a.end)) for a in own if a.unexplained]
         stats["earned_share"] = share  # points earned over the rubric's weight, before the credit curve
         return ScoreResult(
             total=total,
