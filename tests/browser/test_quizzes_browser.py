@@ -111,3 +111,29 @@ def test_a_pasted_reply_is_counted_by_the_page_and_routed_to_review(page, bank):
     assert answer.pasted_chars == len("".join(scenario.model_answer.split()))
     assert "pasted" in {reason["code"] for reason in answer.auto_result["review_reasons"]}
     assert answer.needs_review and answer.auto_passed  # routed to a supervisor, the score kept
+
+
+def test_a_capped_result_explains_its_total_and_names_the_clause(page, bank):
+    """All criteria green and a total of 35: the breakdown says why, quoting the clause that caused the cap."""
+    user_create(username="capped")
+    scenario = Scenario.objects.filter(is_active=True, certification_only=False).order_by("module__order", "slug").first()
+    promise = "放心,明天准保送到您手上。"
+    login(page, "capped")
+    page.goto(scenario.get_absolute_url())
+    page.fill("textarea[name=reply]", scenario.model_answer + promise)
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_url("**/quizzes/answers/**")
+    expect(page.locator('[data-testid="verdict"]')).to_have_text("未通过")
+    breakdown = page.locator('[data-testid="total-breakdown"]')
+    expect(breakdown).to_be_visible()
+    expect(breakdown.locator('[data-testid="curve-line"]')).to_contain_text("得分曲线")
+    cap = breakdown.locator('[data-testid="cap-line"]')
+    expect(cap).to_have_count(1)
+    expect(cap).to_contain_text("明天准保送到您手上")
+    expect(cap).to_contain_text("封顶")
+    # A clause the scorer could not account for is dotted in the reply.
+    page.click('[data-testid="retry"]')
+    page.fill("textarea[name=reply]", scenario.model_answer + "对了,今天天气真不错,楼下新开了一家面馆。")
+    page.click('[data-testid="submit-reply"]')
+    page.wait_for_url("**/quizzes/answers/**")
+    expect(page.locator('[data-testid="unexplained"]').first).to_be_visible()
