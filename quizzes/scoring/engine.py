@@ -258,6 +258,43 @@ class _Spec(NamedTuple):
     praise: str
 
 
+class _Reading(NamedTuple):
+    """A reply prepared for scoring (stage 1)."""
+
+    norm: Normalised
+    text: str  # normalised
+    content: str  # letters and digits only
+    mask: bytearray | None  # 1 where a character was copied from the buyer
+    clause_ids: list[int]  # per position, the clause it is in (matching's clauses, 、 included)
+    clauses: list[tuple[int, int]]  # the clauses accounted for, checked and ruled on
+    hits: list[_Hits]
+
+
+class _Scene(NamedTuple):
+    """What a scenario states, prepared once per scenario for every check."""
+
+    statements: str  # context, facts and model answer, normalised, without the buyer's words
+    sheet: Any  # facts.FactSheet, or None when the scenario states nothing to check against
+    claims: Any  # claims.ScenarioClaims, or None likewise
+    tokens: frozenset[str]  # its identifiers and handles
+    facts_pairs: frozenset[str]  # character pairs a clause restating the scenario shares
+    case_pairs: frozenset[str]  # content pairs of the whole case, the buyer's words and the rubric included
+    buyer_runs: gaming.BuyerRuns | None  # the buyer's message prepared for the copy check
+
+
+class _Points(NamedTuple):
+    """The criteria's points and what they found on the way (stage 3)."""
+
+    results: list[CriterionResult]
+    earned: float
+    credited: list[tuple[int, int]]  # spans a criterion gave points for
+    covers_met: int
+    covers_earned: float
+    contradictions: list[tuple[int, int]]  # contrary phrases, and covers phrases only found negated
+    auto_fail_labels: list[str]
+    diagnostics: list[str]
+
+
 _BOUNDARY = re.compile("[" + re.escape(BOUNDARY_CHARS) + "]")
 
 
@@ -330,16 +367,10 @@ class CompiledRubric:
         self.total_weight = sum(c.weight for c in self.criteria) or 1
         self.covers_weight = sum(c.weight for c in self.criteria if c.kind == "covers") or 1
         self.facts_text = "\n".join(snapshot.get("facts") or ())
-        self._buyer_runs: dict[str, gaming.BuyerRuns] = {}
         self._topic_bigrams: dict[str, frozenset[str]] = {}
         self._topic_words: dict[str, frozenset[str]] = {}
-        self._fact_sheets: dict[str, Any] = {}
         self._reference_verbs: dict[str, Any] = {}
-        self._facts_pairs: dict[str, frozenset[str]] = {}
-        self._claims: dict[str, Any] = {}
-        self._case_pairs: dict[str, frozenset[str]] = {}
-        self._statements: dict[str, str] = {}
-        self._tokens: dict[str, frozenset[str]] = {}
+        self._scenes: dict[str, _Scene] = {}
         self.rules = compile_rules(snapshot.get("house_rules") or house_rules_data())
         # Terms a shop declares harmless (its products' names): a guard word inside one is not an insult.
         allowed = concepts.get(ALLOW_CONCEPT, {}).get("phrases") or ()
@@ -350,28 +381,64 @@ class CompiledRubric:
         typing: TypingSignals | None = None, explain: bool = False,
     ) -> ScoreResult:
         """Score one reply; buyer_text is the buyer's turns, topic_text everything the scenario is about,
-        reference the scenario's model answer (what the shop can do for this buyer)."""
+        reference the scenario's model answer (what the shop can do for this buyer).
+
+        The stages, each a small typed result: read the reply (normalise, copy mask, clauses, matches),
+        check its stated facts, earn the criteria's points, account for every clause, run the checks
+        (structure, guards, claims, facts, platform rules, judgement), then route (cap, confidence, review).
+        """
+        scene = self._scene(topic_text, buyer_text)
+        reading = self._read(reply, scene)
+        mismatches = fact_mismatches(reading.text, scene.sheet) if scene.sheet is not None else []
+        points = self._points(reading, mismatches, explain)
+        accounts = account_clauses(
+            reading.text, credited=points.credited, spans=reading.clauses, rules=self.rules, skip=reading.mask,
+            facts_pairs=scene.facts_pairs, case=scene.case_pairs,
+        )
+        own = [a for a in accounts if reading.mask is None or reading.mask.find(0, a.start, a.end) != -1]
+        reasons, stats = self._checks(reading, scene, points, own, mismatches, reference, topic_text)
+        return self._route(reading, scene, points, accounts, own, reasons, stats, typing, len(mismatches))
+
+    def _scene(self, topic_text: str, buyer_text: str) -> _Scene:
+        """What the scenario states, prepared once per scenario (scenario texts repeat)."""
+        key = topic_text + "\x00" + buyer_text
+        scene = self._scenes.get(key)
+        if scene is None:
+            if len(self._scenes) > 256:  # a bounded cache is plenty: one entry per scenario
+                self._scenes.clear()
+            statements = self._normalised_statements(key)
+            checked = bool(topic_text or self.facts_text)
+            scene = self._scenes[key] = _Scene(
+                statements=statements,
+                sheet=self._fact_sheet(topic_text) if checked else None,
+                claims=self._scenario_claims(key) if checked else None,
+                tokens=scenario_tokens(statements),
+                facts_pairs=self._scenario_pairs(key),
+                case_pairs=self._all_case_pairs(topic_text),
+                buyer_runs=gaming.buyer_runs(buyer_text) if buyer_text else None,
+            )
+        return scene
+
+    def _read(self, reply: str, scene: _Scene) -> _Reading:
+        """Stage 1: the reply normalised, what of it was copied from the buyer, its clauses and matches."""
         norm = normalise(reply)
         text = norm.text
-        content = content_only(text)
-        mask = gaming.copy_mask(text, self._cached(self._buyer_runs, buyer_text, gaming.buyer_runs)) if buyer_text else None
+        mask = gaming.copy_mask(text, scene.buyer_runs) if scene.buyer_runs is not None else None
         clause_ids = _clause_ids(text, norm.breaks)
         hits = _scan_all(self.units, text, mask, norm.breaks, clause_ids, self.word_regex)
+        return _Reading(norm, text, content_only(text), mask, clause_ids, clause_spans(text), hits)
 
-        # Facts the reply states that the scenario contradicts, and the clauses they stand in.
-        mismatches: list[FactMismatch] = []
-        if topic_text or self.facts_text:
-            sheet = self._cached(self._fact_sheets, topic_text, self._fact_sheet)
-            mismatches = fact_mismatches(text, sheet)
+    def _points(self, reading: _Reading, mismatches: list[FactMismatch], explain: bool) -> _Points:
+        """Stage 3: each criterion's points and evidence; a covers phrase in a clause stating a false fact,
+        used as a noun (…这些问题), or said the other way round (contrary) earns nothing."""
+        text, hits, mask, clause_ids, norm = reading.text, reading.hits, reading.mask, reading.clause_ids, reading.norm
         false_clauses = {clause_ids[m.start] for m in mismatches}
-
         results: list[CriterionResult] = []
-        earned_total = 0.0
+        earned_total = covers_earned = 0.0
+        covers_met = 0
         auto_fail_labels: list[str] = []
         contradictions: list[tuple[int, int]] = []
         diagnostics: list[str] = []
-        covers_met = 0
-        covers_earned = 0.0
         credited: list[tuple[int, int]] = []
         for spec in self.criteria:
             kind = spec.kind
@@ -413,49 +480,46 @@ class CompiledRubric:
                 if explain:
                     diagnostics += _explain(spec, hits, text, mask)
             elif kind == "avoids":
-                # Copied or not, offending words are in the reply the buyer would read.
+                # Copied or not, offending words are in the reply the buyer would read; a quoted or rejected
+                # word is mentioned, not used.
                 spans = [span for i in spec.units for span in hits[i].unnegated if not mentioned(text, span, self.rules)]
                 met = not spans
                 earned = float(weight) if met else 0.0
                 if not met and spec.auto_fail:
                     auto_fail_labels.append(spec.label)
             else:
-                met, spans = self._form(spec, text, len(content), hits)
+                met, spans = self._form(spec, text, len(reading.content), hits)
                 earned = float(weight) if met else 0.0
             earned_total += earned
             evidence = _evidence(norm, spans) if spans else ()
             results.append(_new_tuple(CriterionResult, (
                 spec.key, spec.label, kind, earned, weight, met, evidence, spec.praise if met else spec.feedback,
             )))
+        return _Points(results, earned_total, credited, covers_met, covers_earned, contradictions, auto_fail_labels,
+                       diagnostics)
 
-        share = earned_total / self.total_weight
-        spans_of_clauses = clause_spans(text)
-        accounts = account_clauses(
-            text, credited=credited, spans=spans_of_clauses, rules=self.rules, skip=mask,
-            facts_pairs=self._cached(self._facts_pairs, topic_text + "\x00" + buyer_text, self._scenario_pairs),
-            case=self._cached(self._case_pairs, topic_text, self._all_case_pairs),
-        )
-        total = curve_total(earned_total, self.total_weight)
-        reasons, stats = self._review(norm, content, mask, hits, topic_text, covers_earned / self.covers_weight)
-        statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
+    def _checks(
+        self, reading: _Reading, scene: _Scene, points: _Points, own: list, mismatches: list[FactMismatch],
+        reference: str, topic_text: str,
+    ) -> tuple[list[ReviewReason], dict[str, Any]]:
+        """Stage 5: every check that sends the reply to a person, with the passages that caused it."""
+        norm, text, mask = reading.norm, reading.text, reading.mask
+        reasons, stats = self._review(norm, reading.content, mask, reading.hits, topic_text,
+                                      points.covers_earned / self.covers_weight)
         for hit in guard_hits(text, norm.breaks):
-            if not _inside_known_word(text, hit.start, hit.end, statements, self.allowed):
+            if not _inside_known_word(text, hit.start, hit.end, scene.statements, self.allowed):
                 reasons.append(_reason(GUARD_REASONS[hit.guard], norm, [(hit.start, hit.end)]))
-        if topic_text or self.facts_text:
-            claims = self._cached(self._claims, topic_text + "\x00" + buyer_text, self._scenario_claims)
-            statements = self._cached(self._statements, topic_text + "\x00" + buyer_text, self._normalised_statements)
-            found = claim_contradictions(text, claims, self.rules, spans_of_clauses)
-            found += affirmed_denials(text, claims, statements, spans_of_clauses)
+        if scene.claims is not None:
+            found = claim_contradictions(text, scene.claims, self.rules, reading.clauses)
+            found += affirmed_denials(text, scene.claims, scene.statements, reading.clauses)
             denied_facts = [(c.start, c.end) for c in found if mask is None or mask.find(0, c.start, c.end) != -1]
             if denied_facts:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied_facts))
-        tokens = self._cached(self._tokens, statements, scenario_tokens)
-        wrong_ids = wrong_identifiers(text, tokens)
+        wrong_ids = wrong_identifiers(text, scene.tokens)
         if mismatches or wrong_ids:
             reasons.append(_reason(REVIEW_FACT_MISMATCH, norm, [(m.start, m.end) for m in mismatches] + wrong_ids))
-        own = [a for a in accounts if mask is None or mask.find(0, a.start, a.end) != -1]
-        for broken in rule_breaks(
-                text, self.rules, scenario_tokens=tokens, scenario_text=statements, spans=spans_of_clauses):
+        for broken in rule_breaks(text, self.rules, scenario_tokens=scene.tokens, scenario_text=scene.statements,
+                                  spans=reading.clauses):
             reasons.append(_reason(RULE_REASONS[broken.rule], norm, [(broken.start, broken.end)]))
         # A verdict judges whatever else the clause holds; a degree word in a clause about the buyer, and a
         # remark to the buyer with nothing of the case, judge where nothing explains the clause.
@@ -468,46 +532,53 @@ class CompiledRubric:
         risky = [(a.start, a.end) for a in own if a.unexplained and a.acts & ROUTED_ACTS]
         if risky:
             reasons.append(_reason(REVIEW_UNEXPLAINED, norm, risky))
-        if contradictions:
-            reasons.append(_reason(REVIEW_CONTRADICTS, norm, contradictions))
+        if points.contradictions:
+            reasons.append(_reason(REVIEW_CONTRADICTS, norm, points.contradictions))
         reasons.extend(
             ReviewReason(REVIEW_AUTO_FAIL, REVIEW_MESSAGES[REVIEW_AUTO_FAIL].format(label=label))
-            for label in auto_fail_labels
+            for label in points.auto_fail_labels
         )
         if reference and may_deny(text):
             verbs = self._cached(self._reference_verbs, reference, lambda r: reference_verbs(normalise(r).text))
             denied = [(d.start, d.end) for d in denials(text, verbs) if mask is None or mask.find(0, d.start, d.end) != -1]
             if denied:
                 reasons.append(_reason(REVIEW_CONTRADICTS, norm, denied))
-        reasons = _one_per_code(reasons)
+        return _one_per_code(reasons), stats
+
+    def _route(
+        self, reading: _Reading, scene: _Scene, points: _Points, accounts: list, own: list,
+        reasons: list[ReviewReason], stats: dict[str, Any], typing: TypingSignals | None, mismatch_count: int,
+    ) -> ScoreResult:
+        """Stage 6: the total on the curve, capped where a capping reason stands; confidence from the
+        accounting; the reasons that only route a reply to a person first."""
+        norm, text, content = reading.norm, reading.text, reading.content
+        total = curve_total(points.earned, self.total_weight)
         capped = any(reason.code in CAPPING_REASONS for reason in reasons)
         if capped:
             total = capped_total(total, self.pass_mark)
-
-        # Routing: reasons that send the reply to a supervisor first without changing its score.
         if norm.hidden_split:
             reasons.append(ReviewReason(REVIEW_HIDDEN_CHARACTERS, REVIEW_MESSAGES[REVIEW_HIDDEN_CHARACTERS]))
         if _looks_pasted(typing, len(content)):
             reasons.append(ReviewReason(REVIEW_PASTED, REVIEW_MESSAGES[REVIEW_PASTED]))
-        stats["words"], stats["unknown_share"] = unknown_share(text, statements)
+        stats["words"], stats["unknown_share"] = unknown_share(text, scene.statements)
         stats["explained_share"] = explained_share(text, own)
-        confidence = _confidence(total, self.pass_mark, capped, _foreign_content(content, statements), stats)
+        confidence = _confidence(total, self.pass_mark, capped, _foreign_content(content, scene.statements), stats)
         if confidence < LOW_CONFIDENCE_BELOW and not capped:
             reasons.append(ReviewReason(REVIEW_LOW_CONFIDENCE, REVIEW_MESSAGES[REVIEW_LOW_CONFIDENCE]))
-        stats["fact_mismatches"] = len(mismatches)
+        stats["fact_mismatches"] = mismatch_count
         # The accounting, in the reply's own offsets: what explained each clause, and the clauses nothing did.
         stats["clauses"] = [[*norm.original_span(a.start, a.end), a.explained_by, sorted(a.acts)] for a in accounts]
         stats["unexplained"] = [list(norm.original_span(a.start, a.end)) for a in own if a.unexplained]
-        stats["earned_share"] = share  # points earned over the rubric's weight, before the credit curve
+        stats["earned_share"] = points.earned / self.total_weight  # before the credit curve
         return ScoreResult(
             total=total,
             passed=not capped and total >= self.pass_mark,
             needs_review=bool(reasons),
             review_reasons=tuple(reasons),
-            criteria=tuple(results),
+            criteria=tuple(points.results),
             stats=stats,
             confidence=round(confidence, 3),
-            diagnostics=tuple(diagnostics),
+            diagnostics=tuple(points.diagnostics),
         )
 
     @staticmethod
