@@ -102,6 +102,7 @@ _NECESSITY = re.compile("不用|不需要|无需|不必")
 
 # Kindness the buyer can show the agent in turn: asked of them (您体谅体谅我们), it is not the agent's own.
 _RECIPROCAL = frozenset({"体谅", "理解", "支持", "谅解", "耐心", "信任"})
+_THANKS = re.compile("谢谢|感谢|多谢")
 _ASKED_OF_BUYER = re.compile("(?:您|你)(?:也|多|再|就)?$")
 
 
@@ -109,12 +110,14 @@ def kind(clause: str, rules: HouseRules) -> bool:
     """A kind stance of the agent's: thanks, sympathy, an apology. Kindness asked of the buyer (您体谅体谅我们)
     is not the agent's."""
     found = [m for m in rules.kind_stance.finditer(clause)]
-    asked = any(m.group() in _RECIPROCAL and _ASKED_OF_BUYER.search(clause, 0, m.start()) for m in found)
+    asked = any(m.group() in _RECIPROCAL and _ASKED_OF_BUYER.search(clause, 0, m.start())
+                and not _THANKS.search(clause, 0, m.start()) for m in found)  # 谢谢您体谅 thanks, asks nothing
     return bool(found) and not asked
 
 
 # 犹豫来犹豫去, 改来改去: an act repeated back and forth is a complaint about whoever does it.
 _ASKED_KINDNESS = re.compile("(?:您|你)(?:也|多|就)?(?:体谅|理解|包涵|谅解)(?:体谅|理解|包涵|谅解|一下)?(?:我们|我|咱们)")
+_SUFFERED = re.compile("被|让|给")
 _BACK_AND_FORTH = re.compile(r"(.{1,2})来\1去")
 
 
@@ -124,27 +127,37 @@ def _verdict(clause: str, rules: HouseRules) -> bool:
         return True
     if _ASKED_KINDNESS.search(clause):
         return True  # 您体谅体谅我们吧: the buyer asked to sympathise with the shop
-    if _BACK_AND_FORTH.search(clause) and not kind(clause, rules):
-        return True  # 被推来推去确实糟心 sympathises with what others did to the buyer
+    back_and_forth = _BACK_AND_FORTH.search(clause)
+    if back_and_forth and not kind(clause, rules) and not _SUFFERED.search(clause, 0, back_and_forth.start()):
+        return True  # 被推来推去过 sympathises with what others did to the buyer
     verdict = rules.verdicts.search(clause)
     return verdict is not None and not _NECESSITY.search(clause, 0, verdict.start())  # 不用您…: an errand spared
 
 
-def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules) -> bool:
+def _disowns(clause: str) -> bool:
+    """The agent (no one else: 换别家早就不搭理您了 speaks of others) disowns an act toward the buyer."""
+    found = _DISOWNS.search(clause)
+    return found is not None and _THIRD_PARTY.search(clause, 0, found.start()) is None
+
+
+def _judges(clause: str, asks: bool, about_buyer: bool, rules: HouseRules, addresses: bool = False) -> bool:
     """A verdict or a mocking emoji, or a degree word in a statement about the buyer, in no kind stance."""
     if _verdict(clause, rules):
         return True
     if asks:
         return False  # 您还在犹豫哪方面呢: a question about the case (reproaching ones are the guards' business)
     plain = _CHOICE.sub("", clause)
-    if _AGENT_SUBJECT.match(plain):
-        return False  # 我不敢这么说, 我在您面前就不卖弄了: the agent speaks of itself
+    if _AGENT_SUBJECT.match(plain) or ("我" in plain and not addresses) or _disowns(plain):
+        return False  # 我不敢这么说, 真要我选, 拍照真不是怀疑您: the agent speaks of itself, or disowns a bad act
     return bool(rules.degree.search(plain) and about_buyer and not kind(plain, rules))
 
 
 # A clause that starts by telling the buyer what to do or not to do (别…, 下回…, 先把…): it addresses them.
 _AGENT_DENIES = re.compile("(?:我|我们|咱们)(?:也|都|可|绝)?(?:不|没|不会|不想|不敢)")
 _ASSERTING = ("了", "吧", "啊", "嘛")
+# The agent disowning something it could do to the buyer: 不想糊弄您, 不让您白等, 不是怀疑您, 不跟您瞎说.
+_DISOWNS = re.compile("(?:不|没|不会|不想|不能|不敢|绝不|不是)(?:让|跟|和|给|对)?(?:您|你)|(?:不|没|不会|不想|不是)[\u4e00-\u9fff]{1,3}(?:您|你)")
+_THIRD_PARTY = re.compile("别家|别人|别的|人家|换了|换别|他们|其他|有的")
 _AGENT_SUBJECT = re.compile("(?:我|我们|咱们|这边|小店|本店)")
 _CONDITION = re.compile("如果|要是|万一|假如|的话|等.{1,8}了")
 # Below this share of its character pairs from the case, a clause to the buyer is about the person.
@@ -164,7 +177,9 @@ _ACTS_FOR_BUYER = re.compile(
     "(?:" + "|".join(sorted({*SERVICE_VERBS, "回复", "补偿", "赔", "通知", "提醒", "告诉", "答复", "安排", "耽误", "打扰"},
                             key=len, reverse=True)) + ")(?:给)?(?:您|你)")
 # What the buyer is asked to do about the case (您自己查了再决定, 您先核对一下): an instruction, not a remark.
-_INSTRUCTS = re.compile("查|看一下|看看|核对|确认|决定|选|拍|付款|下单|申请|填|寄|量|试|联系|点|打开|找")
+_INSTRUCTS = re.compile("查|看一下|看看|核对|确认|决定|选|挑|拍|付款|下单|申请|填|寄|量|试|尝|联系|点|打开|找")
+# An A-not-A question (合不合口味, 要不要, 能不能): it asks, whatever its ending.
+_A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1(?!就)")  # 动不动就 is a habit, not a question
 
 
 def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozenset[str], rules: HouseRules) -> bool:
@@ -178,8 +193,8 @@ def _speaks_about_buyer(clause: str, asks: bool, addresses: bool, case: frozense
         return False  # 明天准能送到您手上: a promise, which the platform rules judge, not a remark on the person
     if addresses and _INSTRUCTS.search(clause) and not _IMPERATIVE.match(clause):
         return False
-    if _AGENT_DENIES.search(clause) or _AGENT_SUBJECT.match(clause):
-        return False  # 我也不跟您打马虎眼, 我在您面前就不卖弄了: the agent speaks of itself
+    if _AGENT_DENIES.search(clause) or _AGENT_SUBJECT.match(clause) or _disowns(clause):
+        return False  # 我也不跟您打马虎眼, 不想糊弄您, 不让您白等: the agent speaks of itself or disowns a bad act
     own = pairs(clause)
     return not own or len(own & case) < ABOUT_PERSON_SHARE * len(own)
 
@@ -189,7 +204,7 @@ def _acts(clause: str, asks: bool, rules: HouseRules, case: frozenset[str] = fro
     addresses = rules.second_person.search(clause.replace("亲", "")) is not None
     if addresses:
         acts.add(ACT_BUYER)
-    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules):
+    if _judges(clause, asks, addresses or rules.buyer_acts.search(clause) is not None, rules, addresses):
         acts.add(ACT_JUDGES)
         # A verdict on the buyer said as a settled fact (您这要求有点多了, …吧): a judgement even where a
         # credited phrase (说实话) stands in the same clause.
@@ -225,7 +240,7 @@ def account_clauses(
         clause = text[start:end]
         if skip is not None and skip.find(0, start, end) == -1:
             continue  # wholly copied from the buyer
-        asks = _asks(text, end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么"))
+        asks = _asks(text, end) or clause.rstrip("了呀啊哦").endswith(("吗", "呢", "么")) or bool(_A_NOT_A.search(clause))
         acts = _acts(clause, asks, rules, case)
         if any(s < end and start < e for s, e in credited):
             explained = "criterion"

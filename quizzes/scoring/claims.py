@@ -111,8 +111,8 @@ def _negation(clause: str, rules: HouseRules) -> tuple[int, int] | None:
         word, end = found
         if word in NECESSITY_NEGATORS:
             return None
-        if word in ("不", "没") and _describes(clause[end:]):
-            continue  # 不合适, 不满意, 没问题: a state described, not a thing refused
+        if word in ("不", "没") and (_describes(clause[end:]) or clause[:index].endswith(tuple(_STATE_VERBS))):
+            continue  # 不合适, 不满意, 确定不了: a state described or an uncertainty, not a thing refused
         return index, end
     return None
 

@@ -250,6 +250,7 @@ _LEG_OUT = re.compile(r"寄出|发出|寄给您|发给您|寄过去|补发|新�
 # Who pays: the shop (我们出, 店铺承担, 由我们包, 您先垫付 and we refund it) or the buyer (您出, 买家承担, 自理).
 _PAYER_SHOP = re.compile(r"我们|店铺|店里|商家|卖家|本店|我来|我帮您出|我出|由店|垫付|报销|补给您|退给您|我们包|包邮|免运费|不用您")
 _PAYER_BUYER = re.compile(r"您出|你出|您承担|你承担|您这边|您自己|买家|自理|自付|需要您|您来出|您付|您补")
+_PAYER_NEGATED = re.compile(r"不会让|不用|不需要|无需|不让|不要您|不会|不必")
 _NON_QUALITY = re.compile(r"非质量|不是质量|无理由|不喜欢|不合适|尺码|颜色|不想要|个人原因")
 _QUALITY = re.compile(r"质量问题|破损|损坏|发错|错发|开胶|瑕疵|坏")
 
@@ -265,6 +266,8 @@ def freight_statements(text: str) -> list[tuple[str, str, str, int, int]]:
         low, high = clause_start(text, match.start()), clause_end(text, match.end())
         clause = text[low:high]
         shop, buyer = _PAYER_SHOP.search(clause), _PAYER_BUYER.search(clause)
+        if buyer is not None and _PAYER_NEGATED.search(clause, max(low - low, buyer.start() - 4), buyer.start() + 1):
+            shop, buyer = shop or buyer, None  # 运费不会让您出, 不用您出: the shop pays
         if bool(shop) == bool(buyer):
             continue
         sentence = text[_sentence_start(text, low):high]
