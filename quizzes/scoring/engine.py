@@ -440,6 +440,9 @@ class CompiledRubric:
         contradictions: list[tuple[int, int]] = []
         diagnostics: list[str] = []
         credited: list[tuple[int, int]] = []
+        # Words some covers criterion accepts as said right (寄回运费您这边出 for the buyer's share): a contrary
+        # phrase of another criterion lying over them is that criterion's other case, not a contradiction.
+        accepted = [span for i in self.covers_units for span in hits[i].valid]
         for spec in self.criteria:
             kind = spec.kind
             weight = spec.weight
@@ -455,9 +458,7 @@ class CompiledRubric:
                     if valid:
                         units_found += 1
                         spans += valid
-                # A criterion that also accepts the other party's share (寄回运费您出, 新鞋运费我们出) is not
-                # contradicted where one of its own phrases covers the same words.
-                contrary = [c for c in contrary if not any(s < c[1] and c[0] < e for s, e in spans)]
+                contrary = [c for c in contrary if not any(s < c[1] and c[0] < e for s, e in accepted)]
                 if contrary:
                     # The reply says the opposite (运费您自己出 where the shop pays): nothing earned.
                     units_found, spans = 0, contrary
