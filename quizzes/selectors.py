@@ -21,7 +21,8 @@ from .disclosure import Disclosure, disclosure_for
 from .models import Answer, Attempt, Question, Review, ReviewLock, Scenario
 from .scoring.agreement import totals_kappa
 from .scoring.credit import explain_total
-from .scoring.types import CAPPING_REASONS
+from .scoring.engine import MAX_CHARS_PER_MINUTE
+from .scoring.types import CAPPING_REASONS, REVIEW_PASTED
 from .templatetags.scoring_text import REVIEW_REASON_TEXT
 from .scoring.credit import CAPPED_TOTAL, CREDIT_EXPONENT
 from .services import LockState, attempts_close_expired
@@ -398,6 +399,9 @@ class TimingFeedback:
     submit_ok: bool | None
     typing_ok: bool | None
     from_server: bool = False
+    # The reply came by paste or faster than a person types (the scorer's own `pasted` reason): no typing
+    # speed to praise, whatever the arithmetic says.
+    pasted: bool = False
 
 
 def timing_feedback(*, answer: Answer) -> TimingFeedback:
@@ -405,13 +409,16 @@ def timing_feedback(*, answer: Answer) -> TimingFeedback:
     the server's (page served to reply received); the page's figures only fill in the first keystroke."""
     timing = answer.timing
     first, total, cpm = timing.first_keystroke_ms, timing.reply_ms, timing.chars_per_minute
+    pasted = any(r.get("code") == REVIEW_PASTED for r in (answer.auto_result or {}).get("review_reasons", ()))
+    pasted = pasted or (cpm is not None and cpm > MAX_CHARS_PER_MINUTE)
     return TimingFeedback(
+        pasted=pasted,
         first_keystroke_s=round(first / 1000, 1) if first is not None else None,
         submit_s=round(total / 1000, 1) if total is not None else None,
         chars_per_minute=cpm,
         first_ok=None if first is None else first <= FIRST_RESPONSE_TARGET_MS,
         submit_ok=None if total is None else total <= REPLY_TARGET_MS,
-        typing_ok=None if cpm is None else cpm >= TYPING_TARGET_CPM,
+        typing_ok=None if cpm is None or pasted else cpm >= TYPING_TARGET_CPM,
         from_server=timing.from_server,
     )
 

@@ -93,6 +93,8 @@ GUARD_REASONS = {
     GUARD_BLAME: REVIEW_BLAME, GUARD_RHETORICAL: REVIEW_RHETORICAL, GUARD_REFUSES_HELP: REVIEW_REFUSES_HELP,
     GUARD_MISINFORMATION: REVIEW_FACT_MISMATCH,
 }
+# Shown on a met criterion of a capped reply, with the capping reason's own message.
+CAPPED_FEEDBACK = "这一项做到了,但整条回复被封顶,不计入通过:{reason}"
 RULE_REASONS = {
     RULE_DELIVERY: REVIEW_DELIVERY_PROMISE, RULE_ABSOLUTE: REVIEW_ABSOLUTE_CLAIM, RULE_OFF_PLATFORM: REVIEW_OFF_PLATFORM,
     RULE_REVIEW_BRIBE: REVIEW_REVIEW_BRIBE, RULE_OTHER_BUYER: REVIEW_OTHER_BUYER,
@@ -571,12 +573,19 @@ class CompiledRubric:
         stats["clauses"] = [[*norm.original_span(a.start, a.end), a.explained_by, sorted(a.acts)] for a in accounts]
         stats["unexplained"] = [list(norm.original_span(a.start, a.end)) for a in own if a.unexplained]
         stats["earned_share"] = points.earned / self.total_weight  # before the credit curve
+        results = points.results
+        if capped:
+            # Feedback follows the verdict: a criterion met in a reply that is capped is not praised as if
+            # the reply were good (回复长度合适,既热情又不啰嗦 under a rude reply); it says what held it down.
+            cause = next(r.message for r in reasons if r.code in CAPPING_REASONS)
+            results = [c._replace(feedback=CAPPED_FEEDBACK.format(reason=cause)) if c.met and c.kind != "avoids" else c
+                       for c in results]
         return ScoreResult(
             total=total,
             passed=not capped and total >= self.pass_mark,
             needs_review=bool(reasons),
             review_reasons=tuple(reasons),
-            criteria=tuple(points.results),
+            criteria=tuple(results),
             stats=stats,
             confidence=round(confidence, 3),
             diagnostics=tuple(points.diagnostics),

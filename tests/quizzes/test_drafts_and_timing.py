@@ -169,3 +169,18 @@ def test_paste_and_impossible_speed_flag_a_reply_without_changing_its_score(
     codes = {reason["code"] for reason in answer.auto_result["review_reasons"]}
     assert ("pasted" in codes) is flagged
     assert answer.needs_review is flagged and answer.auto_passed and answer.auto_total >= 85
+
+
+def test_a_reply_faster_than_anyone_types_is_not_praised_for_its_typing_speed(bank, people, client_for, monkeypatch):
+    """#20.2: the timing panel must not say 达标 under a flag saying the reply was pasted or impossibly fast."""
+    scenario = Scenario.objects.filter(certification_only=False).order_by("slug").first()
+    client = client_for(people.trainee)
+    start = clock.now()
+    token = form_token_from(client, scenario.get_absolute_url())
+    monkeypatch.setattr(clock, "now", lambda: start + timedelta(seconds=4))  # a whole model answer in 4 s
+    client.post(scenario.get_absolute_url(), {"reply": scenario.model_answer, "form_token": token,
+                                              "first_keystroke_ms": "1000", "submit_ms": "4000"})
+    answer = Answer.objects.get()
+    assert answer.timing.chars_per_minute > 240
+    body = client.get(answer.get_absolute_url()).content.decode()
+    assert 'data-testid="typing-pasted"' in body and "达标(≥60)" not in body

@@ -165,3 +165,17 @@ def test_an_edit_to_the_house_rules_makes_a_new_rubric_version(monkeypatch):
     edited = {**edited, "absolute": {**edited["absolute"], "patterns": [*edited["absolute"]["patterns"], "宇宙第一"]}}
     monkeypatch.setattr(engine, "house_rules_data", lambda: edited)
     assert rubric_hash(rubric_snapshot(RUBRIC, LEXICON)) != before
+
+
+def test_feedback_follows_the_verdict_never_praising_a_capped_reply():
+    from dataclasses import replace
+
+    praising = Rubric(criteria=tuple(replace(c, praise=f"{c.label}做得好。") for c in RUBRIC.criteria), pass_mark=70)
+    good = score_reply(GOOD, praising, LEXICON, buyer_text=BUYER, topic_text=TOPIC, reference=MODEL)
+    assert all(c.feedback.endswith("做得好。") for c in good.criteria if c.met)
+    capped = score_reply(GOOD + "问来问去的,您到底听懂没有。", praising, LEXICON, buyer_text=BUYER, topic_text=TOPIC,
+                         reference=MODEL)
+    assert not capped.passed
+    met = [c for c in capped.criteria if c.met]
+    assert met and not any(c.feedback.endswith("做得好。") for c in met)
+    assert all("封顶" in c.feedback for c in met)
