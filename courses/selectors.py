@@ -1,6 +1,9 @@
 """Reads for the curriculum, with completion figures for one user."""
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -81,9 +84,23 @@ def lesson_neighbours(*, lesson: Lesson) -> tuple[Lesson | None, Lesson | None]:
     return previous, following
 
 
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # the converter the scorer uses (quizzes/scoring/text.py), with the same table
+
+    return opencc.OpenCC("t2s")
+
+
+def search_form(query: str) -> str:
+    """A query folded the way the scorer folds replies: traditional to simplified (OpenCC t2s), full width to
+    half width (NFKC), lower case, outer white space gone. Content is written simplified, so 退貨 finds 退货."""
+    folded = unicodedata.normalize("NFKC", query).strip().lower()
+    return _t2s().convert(folded) if folded and not folded.isascii() else folded
+
+
 def lessons_search(*, query: str, limit: int = 50) -> QuerySet[Lesson]:
     """Lessons whose title, goals or text contain the query as a substring (works for Chinese)."""
-    query = query.strip()
+    query = search_form(query)
     if not query:
         return Lesson.objects.none()
     return (
@@ -94,7 +111,8 @@ def lessons_search(*, query: str, limit: int = 50) -> QuerySet[Lesson]:
 
 def search_snippet(text: str, query: str, width: int = 40) -> tuple[str, str, str]:
     """(before, match, after) around the first occurrence, for highlighting without |safe."""
-    position = text.lower().find(query.lower())
+    query = search_form(query)
+    position = text.lower().find(query)
     if position < 0:
         return text[: width * 2], "", ""
     start = max(0, position - width)

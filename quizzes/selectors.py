@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import clock
 from courses.models import Module, Tag
+from courses.selectors import search_form
 
 from . import grading
 from .disclosure import Disclosure, disclosure_for
@@ -193,7 +194,7 @@ def practice_catalogue(*, module: Module | None = None,
 def scenarios_search(*, query: str, limit: int = 30) -> list[Scenario]:
     """Practice scenarios whose title or background contains the query (a substring; works for Chinese).
     The buyer's messages are JSON, stored with escaped Chinese, so a substring search would miss them."""
-    query = query.strip()
+    query = search_form(query)
     if not query:
         return []
     return list(Scenario.objects.filter(is_active=True, certification_only=False)

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db.models import Q
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -111,6 +112,14 @@ def test_search_finds_chinese_substrings(curriculum, people, client_for):
     assert hits > 0 and f"找到 {hits} 个课时" in body
 
 
+def test_search_in_traditional_characters_finds_the_simplified_lessons(curriculum, people, client_for):
+    simplified = client_for(people.trainee).get(reverse("courses:search"), {"q": "退货"}).content.decode()
+    traditional = client_for(people.trainee).get(reverse("courses:search"), {"q": "退貨"}).content.decode()
+    hits = Lesson.objects.filter(Q(body_text__icontains="退货") | Q(title__icontains="退货")).count()
+    assert hits > 0 and f"找到 {hits} 个课时" in simplified and f"找到 {hits} 个课时" in traditional
+    assert "<mark>退货</mark>" in traditional
+
+
 def test_search_escapes_the_query(curriculum, people, client_for):
     body = client_for(people.trainee).get(reverse("courses:search"), {"q": "<script>x"}).content.decode()
     assert "<script>x" not in body
@@ -130,3 +139,12 @@ def test_every_role_can_read_lessons(curriculum, people, client_for):
     lesson = Lesson.objects.first()
     for user in (people.trainee, people.supervisor, people.admin):
         assert client_for(user).get(lesson.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(("typed", "simplified"), [("退貨", "退货"), ("物流延遲", "物流延迟"), ("ＡＢＣ退款", "abc退款"), (" 差評 ", "差评")])
+def test_search_folds_a_query_as_the_scorer_folds_a_reply(typed, simplified):
+    """#20.4: traditional characters, full-width letters and case find the simplified content."""
+    from courses.selectors import search_form
+    from quizzes.scoring.text import normalise
+
+    assert search_form(typed) == simplified == normalise(typed.strip()).text
