@@ -32,6 +32,7 @@ trainer_patterns = (
         path("verify/<str:code>/", views.verify_certificate, name="verify_certificate"),
         path("people/", people_views.people, name="people"),
         path("people/new/", people_views.person_create, name="person_create"),
+        path("people/credentials/", people_views.people_credentials, name="people_credentials"),
         path("people/template.<str:fmt>", people_views.people_template, name="people_template"),
         path("people/import/", people_views.people_import, name="people_import"),
         path("people/import/confirm/", people_views.people_import_confirm, name="people_import_confirm"),

@@ -180,8 +180,13 @@ def test_the_import_pages_preview_then_save(client_for, people):
     token = response.context["confirm"].initial["token"]
     assert not User.objects.filter(username="jia").exists()  # the preview saves nothing
     response = client.post(reverse("trainer:people_import_confirm"), {"token": token, "credentials": "password"})
-    assert response.status_code == 200
-    assert [h.user.username for h in response.context["hires"]] == ["jia", "yi"]
+    assert response.status_code == 302 and response.url == reverse("trainer:people_credentials")  # PRG
+    shown = client.get(response.url)
+    assert [h["username"] for h in shown.context["hires"]] == ["jia", "yi"]
+    assert 'data-testid="temporary-password"' in shown.text
+    # #20.7: a refresh posts nothing again and shows the passwords no more; they are reissued per person.
+    refreshed = client.get(response.url)
+    assert 'data-testid="credentials-gone"' in refreshed.text and 'data-testid="temporary-password"' not in refreshed.text
     again = client.post(reverse("trainer:people_import_confirm"), {"token": token, "credentials": "password"})
     assert again.status_code == 302  # the preview is spent: a second click saves nothing twice
 

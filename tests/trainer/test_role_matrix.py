@@ -83,6 +83,7 @@ MATRIX = {
                                    expect(anon=200)),
     "trainer:people": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:person_create": (lambda w: {}, SUPERVISOR_ONLY),
+    "trainer:people_credentials": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:people_template": (lambda w: {"fmt": "xlsx"}, SUPERVISOR_ONLY),
     "trainer:people_import": (lambda w: {}, SUPERVISOR_ONLY),
     "trainer:people_import_confirm": (lambda w: {}, expect(owner=403, peer=403, sup=405, sup_other=405, admin=405)),

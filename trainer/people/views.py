@@ -52,8 +52,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 team=data["team"], path=data["path"], credentials=data["credentials"])
         except ValidationError as exc:
             form.add_error("username", exc)
-        else:  # the link or password is shown once, on this response, never stored in clear
-            return render(request, "trainer/people/created.html", {"hires": [hire]})
+        else:
+            return _show_credentials(request, [hire])
     return render(request, "trainer/people/person_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -110,7 +110,28 @@ def people_import_confirm(request: HttpRequest) -> HttpResponse:
             "upload": PeopleUploadForm(), "preview": _row_errors(exc.rows),
             "error_count": sum(1 for c in exc.rows if not c.ok)}, status=400)
     del request.session[IMPORT_SESSION_KEY]
-    return render(request, "trainer/people/created.html", {"hires": hires})
+    return _show_credentials(request, hires)
+
+
+CREDENTIALS_SESSION_KEY = "people_credentials_once"
+
+
+def _show_credentials(request: HttpRequest, hires: list) -> HttpResponse:
+    """Redirect after the POST (a refresh must not create or reissue again). The links and passwords wait
+    in the supervisor's session for that one page view and are gone after it; never in the database."""
+    request.session[CREDENTIALS_SESSION_KEY] = [
+        {"id": h.user.pk, "name": h.user.name, "username": h.user.username,
+         "team": h.user.team.name if h.user.team_id else "", "sign_in_path": h.sign_in_path, "password": h.password or ""}
+        for h in hires
+    ]
+    return redirect("trainer:people_credentials")
+
+
+@supervisor_required
+def people_credentials(request: HttpRequest) -> HttpResponse:
+    """The sign-in links or temporary passwords just made, shown once; afterwards a way to issue new ones."""
+    shown = request.session.pop(CREDENTIALS_SESSION_KEY, None)
+    return render(request, "trainer/people/created.html", {"hires": shown or [], "already_shown": shown is None})
 
 
 PERSON_OPS = {"move", "hire_date", "deactivate", "reactivate", "credentials", "extension"}
@@ -150,7 +171,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, _("入职日期已改为 %(date)s。") % {"date": f"{data['hire_date']:%Y-%m-%d}"})
         else:
             hire = services.person_credentials_issue(person=person, kind=data["credentials"], actor=request.user)
-            return render(request, "trainer/people/created.html", {"hires": [hire]})
+            return _show_credentials(request, [hire])
         return redirect("trainer:person_detail", person.pk)
     return render(request, "trainer/people/person_detail.html", {
         "person": person, "forms": forms_, "changes": selectors.person_changes(person=person),
