@@ -27,7 +27,7 @@ _LIGHT = frozenset({
     "我", "我们", "您", "你", "亲", "这边", "这里", "那边", "咱们", "店里", "是", "有", "会", "能", "要", "可以", "给", "帮",
     "做", "走", "弄", "搞", "让", "把", "被", "对", "在", "也", "都", "还", "就", "再", "又", "才", "很", "太", "真", "确实",
     "实在", "真的", "其实", "暂时", "恐怕", "目前", "现在", "这个", "那个", "这", "那", "个", "些", "任何", "什么",
-    "这次", "这回", "这几天", "这会儿", "那边", "这块",
+    "这次", "这回", "这几天", "这会儿", "那边", "这块", "用",
     "的", "了", "哦", "呢", "吧", "啊", "呀", "啦", "哈", "嘛", "哒", "喔", "噢", "得", "地", "着", "过", "一下", "去", "来",
     "不过", "但是", "但", "而且", "所以", "因为", "如果", "的话", "只能", "只", "只是", "一定", "肯定", "方便", "办法",
     "支持", "允许", "提供", "好", "行", "一样", "同样", "相同", "了解", "知道", "清楚", "说", "讲", "直接", "马上", "立刻", "先", "一起",
@@ -46,6 +46,9 @@ COVERED_SHARE = 0.75
 _BUYER = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT = ("我", "这边", "店", "咱")
 _SCOPE_END = re.compile("|".join(sorted(SCOPE_ENDS, key=len, reverse=True)))
+_DISOWNING = re.compile("(?:不会|不想|不让|不能让|不会让|不跟|不是)(?:让|跟|给|对)?(?:您|你)")
+_ADMISSION = re.compile("是我们的(?:疏忽|失误|问题|责任)|我们没做好|怪我们|是我们不好")
+_ATTRIBUTIVE = re.compile("[\u4e00-\u9fff]{1,2}的")
 _REFUSING = re.compile("恐怕|暂时|不太方便|不方便|做不到|办不到|给不了|给不到|不了|不行|不能|不可以|没法|没办法|无法|不支持|不提供|不允许")
 _REFUSAL_NOISE = re.compile(
     "恐怕|暂时|不太|不方便|方便|做不到|办不到|给不了|不了|不行|不能|不可以|不可能|没法|没办法|无法|不会|不予|不给|也不"
@@ -124,6 +127,8 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
         return (), False
     start, end = where
     before = clause[:start]
+    if _DISOWNING.match(clause, start) or _ADMISSION.search(clause):
+        return (), False  # 不会让您白等: the agent disowns a bad act; 没提前提醒是我们的疏忽: an admission
     buyer_state = any(b in before for b in _BUYER) and not any(a in before for a in _AGENT) and not _REFUSING.match(
         clause, start)
     if before.endswith("先") or buyer_state:
@@ -137,6 +142,8 @@ def _denied_words(clause: str, rules: HouseRules) -> tuple[tuple[str, ...], bool
     # thing denied stands before the negator (全额退款的话恐怕不方便, 茶巾这几天恐怕送不了).
     governed = clause[end:]
     scope_end = _SCOPE_END.search(governed)
+    if scope_end is not None and _ATTRIBUTIVE.match(governed, scope_end.end()):
+        scope_end = None  # 没有可以用的优惠券: 可以 inside what is denied, not a new proposition
     if scope_end is not None:
         governed = governed[:scope_end.start()]  # 不想换也可以退款: 也可以 opens a proposition of its own
     after = _claim_words(_words(_REFUSAL_NOISE.sub("", governed)))

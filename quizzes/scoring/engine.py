@@ -485,7 +485,9 @@ class CompiledRubric:
             elif kind == "avoids":
                 # Copied or not, offending words are in the reply the buyer would read; a quoted or rejected
                 # word is mentioned, not used.
-                spans = [span for i in spec.units for span in hits[i].unnegated if not mentioned(text, span, self.rules)]
+                spans = [span for i in spec.units for span in hits[i].unnegated
+                         if not mentioned(text, span, self.rules)
+                         and not (self.units[i].negatable and _refused_after(text, span[1]))]
                 met = not spans
                 earned = float(weight) if met else 0.0
                 if not met and spec.auto_fail:
@@ -748,6 +750,14 @@ class CompiledRubric:
             "topic_overlap": overlap,
         }
         return reasons, stats
+
+
+# 私下转账我们这边不能收: what an avoid criterion forbids, named in order to refuse it, is not done.
+_REFUSED_AFTER = re.compile("(?:[^" + re.escape(BOUNDARY_CHARS) + "]{0,8}?)(?:不能|不会|不可以|不允许|不支持|没法|没办法|不收|不接受|不提供|不行)")
+
+
+def _refused_after(text: str, end: int) -> bool:
+    return _REFUSED_AFTER.match(text, end) is not None
 
 
 KNOWN_WORD_REACH = 4  # characters a guard word may be extended by on either side to make a known term

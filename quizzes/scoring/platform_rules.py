@@ -36,6 +36,8 @@ _CLAUSE_END = frozenset(",。!?;~…:\n")
 _QUOTES = "“”\"'「」『』《》"
 _SENTENCE = re.compile("[。!?\n]")
 # Before a clause's promise: 没法保证, 不敢打包票, 不能承诺 take it back.
+# 28cm是最好的选择: advice on which option suits the buyer, not a claim about the product.
+_ADVICE = re.compile("(?:的)?(?:选择|办法|方案|方式|搭配|尺寸|码)")
 _TAKEN_BACK = re.compile("不能|不敢|没法|没办法|无法|不会|不好|不可能|不一定|不保证|保证不了|说不准|不确定")
 
 
@@ -84,7 +86,7 @@ def rule_breaks(
                 found.append(RuleBreak(RULE_DELIVERY, start, end))
         for match in rules.absolute.finditer(clause):
             if match.group() in scenario_text or _quoted(clause, match.start(), match.end()) or rules.rejections.search(
-                    text, *_sentence(text, start, end)):
+                    text, *_sentence(text, start, end)) or _ADVICE.match(clause, match.end()):
                 continue
             if negation_before(clause, match.start(), 0) is not None:
                 continue
