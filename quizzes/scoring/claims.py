@@ -19,7 +19,7 @@ from typing import NamedTuple
 from .accounting import clause_spans
 from .house_rules import HouseRules
 from .text import NECESSITY_NEGATORS, SCOPE_ENDS, negator_at
-from .denials import SERVICE_VERBS
+from .denials import ADMISSION as _ADMISSION, DISOWNING as _DISOWNING, SERVICE_VERBS
 from .words import alternatives, segment, tag
 
 # Words that carry no claim of their own: who speaks, modal and light verbs, particles, degree words.
@@ -46,8 +46,6 @@ COVERED_SHARE = 0.75
 _BUYER = ("您", "你", "买家", "宝宝", "孩子")
 _AGENT = ("我", "这边", "店", "咱")
 _SCOPE_END = re.compile("|".join(sorted(SCOPE_ENDS, key=len, reverse=True)))
-_DISOWNING = re.compile("(?:不会|不想|不让|不能让|不会让|不跟|不是)(?:让|跟|给|对)?(?:您|你)")
-_ADMISSION = re.compile("是我们的(?:疏忽|失误|问题|责任)|我们没做好|怪我们|是我们不好")
 _ATTRIBUTIVE = re.compile("[\u4e00-\u9fff]{1,2}的")
 _REFUSING = re.compile("恐怕|暂时|不太方便|不方便|做不到|办不到|给不了|给不到|不了|不行|不能|不可以|没法|没办法|无法|不支持|不提供|不允许")
 _REFUSAL_NOISE = re.compile(

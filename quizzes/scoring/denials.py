@@ -28,8 +28,10 @@ _AGENT_SUBJECTS = ("我", "这边", "店", "咱")
 # Negators that refuse (can't, won't, no way), as opposed to those that state (还没发, 未签收).
 REFUSING_NEGATORS = frozenset({"不能", "没法", "无法", "不会", "不可以", "不可能", "不给", "不予", "不", "没"})
 _POSTPONING = frozenset("先暂还尚")
-_DISOWNING = re.compile("(?:不会|不想|不让|不能让|不会让|不跟|不是)(?:让|跟|给|对)?(?:您|你)")
-_ADMISSION = re.compile("是我们的(?:疏忽|失误|问题|责任)|我们没做好|怪我们|是我们不好")
+# The agent disowning a bad act toward the buyer (不会让您白等), and the shop owning a failing (是我们的疏忽):
+# neither denies anything the scenario states. Shared with claims.py.
+DISOWNING = re.compile("(?:不会|不想|不让|不能让|不会让|不跟|不是)(?:让|跟|给|对)?(?:您|你)")
+ADMISSION = re.compile("是我们的(?:疏忽|失误|问题|责任)|我们没做好|怪我们|是我们不好")
 _WORRIES = ("担心", "怕", "以为", "顾虑", "会不会", "万一")
 
 
@@ -106,7 +108,7 @@ def denials(text: str, verbs: ReferenceVerbs) -> list[Denial]:
         before = text[clause_start(text, start):start]
         if any(s in before for s in _BUYER_SUBJECTS) and not any(s in before for s in _AGENT_SUBJECTS):
             continue  # 您没收到: the buyer's doing, not a refusal
-        if _DISOWNING.match(text, start) or _ADMISSION.search(text, clause_start(text, start), clause_end(text, start)):
+        if DISOWNING.match(text, start) or ADMISSION.search(text, clause_start(text, start), clause_end(text, start)):
             continue  # 不会让您白等, 没提醒是我们的疏忽: disowning a bad act, or owning a failing
         if any(w in before for w in _WORRIES):
             continue  # 不用担心不发货: the worry is denied, not the shipping

@@ -62,7 +62,7 @@ _DAYPART = re.compile(r"上午|早上|凌晨|中午|下午|晚上|傍晚|今晚"
 _OFFER_BEFORE = re.compile(r"补偿|赔|送|返|红包|优惠券|券|补您|补给您|减")
 _OFFER_AFTER = re.compile(r".{0,2}(?:红包|优惠券|券|补偿|无门槛)")
 # What holds on every Taobao/Tmall shop whatever the scenario says: 7 days' no-reason returns, the
-# 24/48/72-hour shipping promises. Values of these kinds are known wherever the kind is.
+# 24/48/72-hour shipping promises; known only where the clause speaks of their rule (_PLATFORM_CONTEXT).
 PLATFORM_VALUES = {"duration": (7.0,), "hours": (24.0, 48.0, 72.0)}
 # A refund goes back the way it came within days, and in full unless the scenario says otherwise.
 REFUND_DAYS_AT_MOST = 15
@@ -266,7 +266,7 @@ def freight_statements(text: str) -> list[tuple[str, str, str, int, int]]:
         low, high = clause_start(text, match.start()), clause_end(text, match.end())
         clause = text[low:high]
         shop, buyer = _PAYER_SHOP.search(clause), _PAYER_BUYER.search(clause)
-        if buyer is not None and _PAYER_NEGATED.search(clause, max(low - low, buyer.start() - 4), buyer.start() + 1):
+        if buyer is not None and _PAYER_NEGATED.search(clause, max(0, buyer.start() - 4), buyer.start() + 1):
             shop, buyer = shop or buyer, None  # 运费不会让您出, 不用您出: the shop pays
         if bool(shop) == bool(buyer):
             continue
