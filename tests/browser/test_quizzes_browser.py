@@ -91,6 +91,9 @@ def test_a_pasted_reply_is_counted_by_the_page_and_routed_to_review(page, bank):
     login(page, "paster")
     page.click("text=情景练习")
     page.click(f'[data-testid="scenario-{scenario.slug}"]')
+    # The page's script counts pastes; on a slow leg the paste could fire before it has loaded.
+    page.wait_for_url(f"**{scenario.get_absolute_url()}")
+    page.wait_for_load_state("load")
     area = page.locator("textarea[name=reply]")
     area.focus()
     # A real paste event with the model answer on the clipboard, as the browser fires it.
